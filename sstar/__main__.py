@@ -1,0 +1,3 @@
+from sstar.cli import main
+
+main()

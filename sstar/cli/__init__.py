@@ -1,0 +1,39 @@
+"""The ``sstar`` command line: a thin layer over the library."""
+
+from __future__ import annotations
+
+import logging
+
+import typer
+
+from . import sandbox_cmd, test_cmd
+
+app = typer.Typer(
+    name="sstar",
+    help="S*: test-time scaling for code generation.",
+    no_args_is_help=True,
+    add_completion=False,
+    pretty_exceptions_enable=False,
+)
+
+
+@app.callback()
+def _root(verbose: bool = typer.Option(False, "--verbose", "-v", help="Log debug details to stderr.")) -> None:
+    from rich.logging import RichHandler
+
+    from .common import stderr_console
+
+    logging.basicConfig(
+        level=logging.DEBUG if verbose else logging.WARNING,
+        format="%(message)s",
+        handlers=[RichHandler(console=stderr_console(), show_time=False, show_path=False)],
+        force=True,
+    )
+
+
+app.command("test")(test_cmd.test)
+app.add_typer(sandbox_cmd.app, name="sandbox")
+
+
+def main() -> None:
+    app()

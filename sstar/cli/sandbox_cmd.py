@@ -1,0 +1,58 @@
+"""``sstar sandbox check``: the hostile-program catalogue against a backend."""
+
+from __future__ import annotations
+
+import os
+
+import typer
+from rich.console import Console
+from rich.table import Table
+
+app = typer.Typer(help="Inspect and check the sandbox.", no_args_is_help=True)
+
+
+@app.command("check")
+def check(
+    isolation: str = typer.Option("auto", "--isolation", help="auto, bwrap, unshare or none."),
+    workers: int = typer.Option(2, "--workers", min=1, help="Worker processes."),
+) -> None:
+    """Run the built-in hostile programs; exit 0 only if every one gets its expected verdict."""
+    import sstar
+
+    from ..sandbox.hostile import run_catalogue
+    from ..sandbox.local import LocalSandbox, SandboxStartError
+    from .common import fail
+
+    if isolation not in ("auto", "bwrap", "unshare", "none"):
+        fail(f"unknown isolation {isolation!r}: use auto, bwrap, unshare or none")
+    console = Console()
+    sandbox = LocalSandbox(workers=workers, isolation=isolation)
+    try:
+        info = sandbox.info()
+    except SandboxStartError as exc:
+        fail(str(exc), code=1)
+    console.print(f"backend [bold]{info.backend}[/], isolation [bold]{info.isolation}[/], {info.workers} workers, "
+                  f"uid drop: {info.uid_drop}, network isolated: {info.network_isolated}, "
+                  f"read-only filesystem: {info.filesystem_readonly}")
+    for warning in info.warnings:
+        console.print(f"[bold yellow]WARNING:[/] {warning}")
+    table = Table(title="hostile programs")
+    for column in ("case", "expected", "got", "time (s)", "ok"):
+        table.add_column(column)
+    project = os.path.dirname(os.path.abspath(sstar.__file__))
+    try:
+        results = run_catalogue(sandbox, project)
+    finally:
+        sandbox.close()
+    bad = 0
+    for case, result in results:
+        ok = result.verdict in case.expected
+        bad += not ok
+        table.add_row(case.name, " | ".join(sorted(v.value for v in case.expected)), result.verdict.value,
+                      f"{result.time_s:.2f}", "[green]yes[/]" if ok else f"[red]NO[/] {result.message[:60]}")
+    console.print(table)
+    intact = os.path.isfile(os.path.join(project, "__init__.py"))
+    if not intact:
+        console.print("[bold red]the project directory was damaged by a program[/]")
+    console.print(f"{len(results) - bad} passed, {bad} failed")
+    raise typer.Exit(0 if bad == 0 and intact and not info.warnings else 1)

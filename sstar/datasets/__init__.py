@@ -1,0 +1,1 @@
+"""Readers that turn other real problem sets into the LiveCodeBench record format."""

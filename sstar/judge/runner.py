@@ -1,0 +1,112 @@
+"""Grading: raw sandbox facts plus the expected output make a verdict."""
+
+from __future__ import annotations
+
+import json
+import signal as signals
+from typing import Sequence
+
+from ..problem import Problem, TestCase, TestType
+from ..sandbox.protocol import ExecRequest, ExecResult, ExecStatus, Limits, Mode, Sandbox
+from .compare import compare_stdout, compare_values
+from .verdict import JudgeReport, TestResult, Verdict
+
+PREVIEW_CHARS = 2000
+
+
+def _memory_exhausted(result: ExecResult, limits: Limits) -> bool:
+    if result.exception == "MemoryError":
+        return True
+    tail = [line for line in result.stderr.strip().splitlines() if line.strip()]
+    if tail and (tail[-1].startswith("MemoryError") or "Cannot allocate memory" in tail[-1]):
+        return True
+    # Killed without a time-out while at its memory ceiling: the kernel's OOM killer.
+    return result.signal == signals.SIGKILL and not (result.timed_out or result.cpu_exceeded) \
+        and result.max_rss_mb >= 0.9 * limits.memory_mb
+
+
+def classify(result: ExecResult, limits: Limits) -> tuple[Verdict | None, str]:
+    """The verdict a run earns before its output is looked at (None: compare the output)."""
+    if result.status is ExecStatus.INFRA_ERROR:
+        return Verdict.INFRA_ERROR, result.infra_message
+    if result.output_exceeded:
+        return Verdict.OUTPUT_LIMIT, f"output exceeded {limits.output_mb:g} MB"
+    if _memory_exhausted(result, limits):
+        return Verdict.MEMORY_LIMIT, f"memory limit of {limits.memory_mb} MB exceeded"
+    if result.timed_out:
+        return Verdict.TIME_LIMIT, f"killed after {limits.wall_s:g} s of wall-clock time"
+    if result.cpu_exceeded or result.signal == signals.SIGXCPU:
+        return Verdict.TIME_LIMIT, f"used more than {limits.time_s:g} s of CPU time"
+    if result.signal is not None:
+        name = signals.Signals(result.signal).name if result.signal in signals.valid_signals() else str(result.signal)
+        return Verdict.RUNTIME_ERROR, f"killed by {name}"
+    if result.exit_code not in (0, None):
+        last = result.stderr.strip().splitlines()[-1:] or [f"exit code {result.exit_code}"]
+        return Verdict.RUNTIME_ERROR, last[0][:300]
+    return None, ""
+
+
+def grade(result: ExecResult, test: TestCase, limits: Limits, index: int = 0,
+          float_tolerance: float | None = None) -> TestResult:
+    verdict, message = classify(result, limits)
+    output = ""
+    if verdict is None:
+        if test.testtype is TestType.FUNCTIONAL:
+            verdict, message, output = _grade_value(result, test, float_tolerance)
+        else:
+            try:
+                output = result.stdout.decode("utf-8")
+            except UnicodeDecodeError:
+                verdict, message = Verdict.WRONG_ANSWER, "output is not valid UTF-8"
+                output = result.stdout.decode("utf-8", "replace")
+            else:
+                ok, message = compare_stdout(output, test.output, float_tolerance)
+                verdict = Verdict.ACCEPTED if ok else Verdict.WRONG_ANSWER
+    elif test.testtype is TestType.FUNCTIONAL:
+        output = result.result_json or ""
+    else:
+        output = result.stdout.decode("utf-8", "replace")
+    return TestResult(
+        index=index, verdict=verdict, time_s=result.wall_s, cpu_s=result.cpu_s, memory_mb=result.max_rss_mb,
+        message=message, output=output[:PREVIEW_CHARS], stderr=result.stderr[-PREVIEW_CHARS:],
+        exit_code=result.exit_code, signal=result.signal,
+    )
+
+
+def _grade_value(result: ExecResult, test: TestCase, tol: float | None) -> tuple[Verdict, str, str]:
+    if result.result_json is None:
+        return Verdict.WRONG_ANSWER, "the function returned nothing (the process exited before returning)", ""
+    actual = json.loads(result.result_json)
+    ok, message = compare_values(actual, json.loads(test.output), tol)
+    return (Verdict.ACCEPTED if ok else Verdict.WRONG_ANSWER), message, result.result_json
+
+
+def request_for(code: str, problem: Problem, test: TestCase, limits: Limits) -> ExecRequest:
+    if test.testtype is TestType.FUNCTIONAL:
+        return ExecRequest(code=code, mode=Mode.FUNCTIONAL, args=test.arguments(),
+                           func_name=problem.func_name, limits=limits)
+    return ExecRequest(code=code, mode=Mode.STDIN, stdin=test.input, limits=limits)
+
+
+def effective_limits(problem: Problem, limits: Limits | None = None, **overrides: float | None) -> Limits:
+    """Defaults, then the problem's own limits, then the caller's overrides."""
+    base = limits if limits is not None else Limits().with_overrides(**problem.limit_overrides())
+    return base.with_overrides(**overrides)
+
+
+def run_tests(code: str, problem: Problem, sandbox: Sandbox, tests: Sequence[TestCase] | str = "all",
+              limits: Limits | None = None, float_tolerance: float | None = None,
+              stop_at_first_failure: bool = False) -> JudgeReport:
+    """Run ``code`` on a problem's tests (``public``, ``private``, ``all`` or a list) and grade it."""
+    cases = problem.tests(tests) if isinstance(tests, str) else tuple(tests)
+    limits = limits or effective_limits(problem)
+    if stop_at_first_failure:
+        results: list[TestResult] = []
+        for i, test in enumerate(cases):
+            results.append(grade(sandbox.run(request_for(code, problem, test, limits)), test, limits, i, float_tolerance))
+            if results[-1].verdict is not Verdict.ACCEPTED:
+                break
+        return JudgeReport.from_tests(results, total=len(cases))
+    raw = sandbox.run_many([request_for(code, problem, t, limits) for t in cases])
+    graded = [grade(r, t, limits, i, float_tolerance) for i, (r, t) in enumerate(zip(raw, cases))]
+    return JudgeReport.from_tests(graded)

@@ -26,6 +26,8 @@ class ProblemFormatError(ValueError):
 
 
 class TestType(str, enum.Enum):
+    __test__ = False  # not a pytest class
+
     STDIN = "stdin"
     FUNCTIONAL = "functional"
 

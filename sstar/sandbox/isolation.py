@@ -76,7 +76,9 @@ def bwrap_argv(python: str, worker: Path, hide: tuple[str, ...]) -> list[str]:
     argv = [
         "bwrap",
         "--unshare-net", "--unshare-pid", "--unshare-ipc", "--unshare-uts", "--unshare-cgroup-try",
-        "--die-with-parent", "--as-pid-1", "--new-session",
+        # No --die-with-parent: its PDEATHSIG fires when the *thread* that spawned
+        # bwrap ends (a pool thread, say). The worker exits on EOF of its channel instead.
+        "--as-pid-1", "--new-session",
         "--ro-bind", "/", "/", "--dev", "/dev", "--proc", "/proc", "--tmpfs", "/tmp", "--dir", "/dev/shm",
     ]
     if os.geteuid() != 0:

@@ -107,7 +107,12 @@ class _Worker:
                 raise WorkerDied(f"worker {self.index} did not answer in time")
             chunk = os.read(self.rfd, n - got)
             if not chunk:
-                raise WorkerDied(f"worker {self.index} exited: {self.stderr_tail() or 'no message'}")
+                try:
+                    status = self.proc.wait(timeout=1)
+                except subprocess.TimeoutExpired:
+                    status = "still running"
+                raise WorkerDied(f"worker {self.index} closed its channel (exit status {status}): "
+                                 f"{self.stderr_tail() or 'no message'}")
             chunks.append(chunk)
             got += len(chunk)
         return b"".join(chunks)

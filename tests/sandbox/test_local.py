@@ -141,3 +141,52 @@ def test_degraded_isolation_never_runs_programs_as_root():
     result = run(sb, "import os\nprint(os.getuid())")
     sb.close()
     assert result.status is ExecStatus.INFRA_ERROR and "must not run as root" in result.infra_message
+
+
+def test_workers_started_from_a_short_lived_thread_survive_it():
+    """bwrap's --die-with-parent would kill a worker when its spawning thread ends."""
+    import threading
+
+    sb = LocalSandbox(workers=1)
+    try:
+        t = threading.Thread(target=sb.start)
+        t.start()
+        t.join()
+        time.sleep(0.2)
+        assert sb._idle.queue[0].proc.poll() is None
+        assert run(sb, "print(1)").stdout == b"1\n"
+    finally:
+        sb.close()
+
+
+def test_workers_exit_when_the_harness_is_killed(tmp_path):
+    import subprocess
+    import sys
+
+    marker = "--scratch-mb=137"
+    script = ("from sstar.sandbox.local import LocalSandbox\n"
+              "from sstar.sandbox.protocol import ExecRequest\n"
+              "sb = LocalSandbox(workers=2, scratch_mb=137)\n"
+              "sb.run_many([ExecRequest(code='print(1)')] * 4)\n"
+              "print('ready', flush=True)\n"
+              "import time; time.sleep(60)\n")
+    harness = subprocess.Popen([sys.executable, "-c", script], stdout=subprocess.PIPE, text=True)
+    assert harness.stdout.readline().strip() == "ready"
+
+    def workers():
+        found = []
+        for pid in filter(str.isdigit, os.listdir("/proc")):
+            try:
+                if marker.encode() in open(f"/proc/{pid}/cmdline", "rb").read():
+                    found.append(pid)
+            except OSError:
+                pass
+        return found
+
+    assert workers()
+    harness.kill()
+    harness.wait()
+    deadline = time.time() + 10
+    while workers() and time.time() < deadline:
+        time.sleep(0.1)
+    assert workers() == []

@@ -1,0 +1,170 @@
+"""Execution throughput: sstar's local sandbox vs a fresh interpreter vs LiveCodeBench's grader.
+
+The same trivial tests go through, in one run:
+  (a) sstar's local sandbox (warm workers, fork per test, bubblewrap isolation);
+  (b) a fresh ``python3`` subprocess per test (no isolation);
+  (c) LiveCodeBench's own grader: ``evaluate_generations`` -> ``check_correctness`` ->
+      ``run_test`` from ``testing_util``, as vendored by the PyPI package
+      ``nvidia-livecodebench`` (no isolation beyond its reliability guard).
+Each gets as many parallel workers as the machine has cores. It also reports
+the sandbox's per-test overhead: the median round trip of one test through a
+single worker, minus the median time the same program takes run in-process.
+
+    make bench      # or: .venv/bin/python benchmarks/execution.py [--programs 20 --tests 20]
+"""
+
+from __future__ import annotations
+
+import argparse
+import contextlib
+import io
+import json
+import os
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+from concurrent.futures import ThreadPoolExecutor
+from pathlib import Path
+
+sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
+
+from sstar.judge import run_tests  # noqa: E402
+from sstar.problem import Problem, TestCase, TestType  # noqa: E402
+from sstar.sandbox.isolation import base_interpreter  # noqa: E402
+from sstar.sandbox.local import LocalSandbox  # noqa: E402
+
+STDIN_CODE = "a, b = map(int, input().split())\nprint(a + b)\n"
+FUNC_CODE = "class Solution:\n    def add(self, a: int, b: int) -> int:\n        return a + b\n"
+
+
+def workload(programs: int, tests: int) -> list[Problem]:
+    problems = []
+    for p in range(programs):
+        stdin = tuple(TestCase(input=f"{p} {t}\n", output=f"{p + t}\n", testtype=TestType.STDIN) for t in range(tests))
+        func = tuple(TestCase(input=f"{p}\n{t}", output=f"{p + t}", testtype=TestType.FUNCTIONAL) for t in range(tests))
+        problems.append(Problem(question_id=f"s{p}", public_test_cases=stdin))
+        problems.append(Problem(question_id=f"f{p}", public_test_cases=func, starter_code="class Solution:\n",
+                                metadata={"func_name": "add"}))
+    return problems
+
+
+def code_for(problem: Problem) -> str:
+    return FUNC_CODE if problem.test_type is TestType.FUNCTIONAL else STDIN_CODE
+
+
+def bench_sandbox(problems: list[Problem], workers: int) -> tuple[float, int]:
+    with LocalSandbox(workers=workers) as sandbox:
+        sandbox.run_many([])  # start
+        run_tests(STDIN_CODE, problems[0], sandbox)  # warm every worker
+        start = time.perf_counter()
+        with ThreadPoolExecutor(max_workers=workers) as pool:
+            reports = list(pool.map(lambda p: run_tests(code_for(p), p, sandbox), problems))
+        elapsed = time.perf_counter() - start
+    return elapsed, sum(r.passed for r in reports)
+
+
+FUNC_DRIVER = FUNC_CODE + "import sys, json\nargs = [json.loads(l) for l in sys.stdin.read().splitlines() if l.strip()]\n" \
+                          "print(json.dumps(Solution().add(*args)))\n"
+
+
+def bench_fresh_python(problems: list[Problem], workers: int) -> tuple[float, int]:
+    python = base_interpreter()
+    jobs = [(STDIN_CODE if p.test_type is TestType.STDIN else FUNC_DRIVER, t) for p in problems for t in p.tests()]
+
+    def one(job) -> bool:
+        code, test = job
+        out = subprocess.run([python, "-I", "-c", code], input=test.input, capture_output=True, text=True, timeout=10)
+        return out.stdout.strip() == test.output.strip()
+
+    start = time.perf_counter()
+    with ThreadPoolExecutor(max_workers=workers) as pool:
+        passed = sum(pool.map(one, jobs))
+    return time.perf_counter() - start, passed
+
+
+def bench_livecodebench(problems: list[Problem], workers: int) -> tuple[float, int] | None:
+    try:
+        from livecodebench.evaluation.compute_code_generation_metrics import evaluate_generations
+    except ImportError as exc:
+        print(f"(c) skipped: LiveCodeBench's grader is not importable ({exc}); "
+              "pip install --no-deps nvidia-livecodebench numpy tqdm", file=sys.stderr)
+        return None
+    samples, generations = [], []
+    for p in problems:
+        io_spec = {"inputs": [t.input for t in p.tests()], "outputs": [t.output for t in p.tests()]}
+        if p.test_type is TestType.FUNCTIONAL:
+            io_spec["fn_name"] = "add"
+        samples.append({"input_output": json.dumps(io_spec)})
+        generations.append([code_for(p)])
+    os.environ["TQDM_DISABLE"] = "1"  # its progress bar; stderr itself must stay a real file (faulthandler)
+    start = time.perf_counter()
+    results, _ = evaluate_generations(samples, generations, num_process_evaluate=workers, timeout=6)
+    elapsed = time.perf_counter() - start
+    return elapsed, sum(sum(1 for x in res[0] if x is True) for res in results.values())
+
+
+def overhead_ms(samples: int) -> tuple[float, float, float]:
+    """(median sandbox round trip, median in-process run, difference) for one trivial stdin test."""
+    problem = workload(1, 1)[0]
+    test = problem.public_test_cases[0]
+    compiled = compile(STDIN_CODE, "<solution>", "exec")
+    inproc = []
+    for _ in range(samples):
+        t = time.perf_counter()
+        with contextlib.redirect_stdout(io.StringIO()):
+            old = sys.stdin
+            sys.stdin = io.StringIO(test.input)
+            try:
+                exec(compiled, {"__name__": "__main__"})
+            finally:
+                sys.stdin = old
+        inproc.append(time.perf_counter() - t)
+    with LocalSandbox(workers=1) as sandbox:
+        run_tests(STDIN_CODE, problem, sandbox)
+        trips = []
+        for _ in range(samples):
+            t = time.perf_counter()
+            run_tests(STDIN_CODE, problem, sandbox)
+            trips.append(time.perf_counter() - t)
+    a, b = statistics.median(trips) * 1000, statistics.median(inproc) * 1000
+    return a, b, a - b
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser.add_argument("--programs", type=int, default=20, help="programs of each kind (stdin, functional)")
+    parser.add_argument("--tests", type=int, default=20, help="tests per program")
+    parser.add_argument("--workers", type=int, default=os.cpu_count() or 1)
+    parser.add_argument("--overhead-samples", type=int, default=300)
+    parser.add_argument("--json", type=Path, help="also write the figures here")
+    args = parser.parse_args()
+    problems = workload(args.programs, args.tests)
+    total = sum(len(p.tests()) for p in problems)
+    print(f"{total} tests ({args.programs} stdin + {args.programs} functional programs x {args.tests} tests), "
+          f"{args.workers} workers, {os.cpu_count()} cores")
+    rows = {}
+    for label, fn in (("sstar local sandbox", bench_sandbox), ("fresh python3 per test", bench_fresh_python),
+                      ("LiveCodeBench grader", bench_livecodebench)):
+        out = fn(problems, args.workers)
+        if out is None:
+            continue
+        elapsed, passed = out
+        rows[label] = {"seconds": round(elapsed, 3), "tests_per_s": round(total / elapsed, 1), "passed": passed}
+        print(f"{label:26s} {total / elapsed:8.1f} tests/s  ({elapsed:6.2f} s, {passed}/{total} passed)")
+    base = rows["sstar local sandbox"]["tests_per_s"]
+    for label, row in rows.items():
+        if label != "sstar local sandbox":
+            print(f"sandbox vs {label}: {base / row['tests_per_s']:.1f}x")
+    trip, inproc, over = overhead_ms(args.overhead_samples)
+    print(f"per-test overhead (1 worker): median round trip {trip:.2f} ms - in-process run {inproc:.3f} ms "
+          f"= {over:.2f} ms")
+    rows["overhead_ms"] = {"round_trip": round(trip, 3), "in_process": round(inproc, 4), "overhead": round(over, 3)}
+    if args.json:
+        args.json.write_text(json.dumps(rows, indent=2))
+
+
+if __name__ == "__main__":
+    tempfile.tempdir = None
+    main()

@@ -6,11 +6,14 @@ The same trivial tests go through, in one run:
   (c) LiveCodeBench's own grader: ``evaluate_generations`` -> ``check_correctness`` ->
       ``run_test`` from ``testing_util``, as vendored by the PyPI package
       ``nvidia-livecodebench`` (no isolation beyond its reliability guard).
-Each gets as many parallel workers as the machine has cores. It also reports
+in two shapes: S*'s selection shape (every program run on one input) and the
+grading shape (a program run on its 20 tests, which LiveCodeBench's grader
+runs in one process). Each gets as many parallel workers as the machine has
+cores. It also reports
 the sandbox's per-test overhead: the median round trip of one test through a
 single worker, minus the median time the same program takes run in-process.
 
-    make bench      # or: .venv/bin/python benchmarks/execution.py [--programs 20 --tests 20]
+    make bench      # or: .venv/bin/python benchmarks/execution.py [--json FILE]
 """
 
 from __future__ import annotations
@@ -132,37 +135,49 @@ def overhead_ms(samples: int) -> tuple[float, float, float]:
     return a, b, a - b
 
 
-def main() -> None:
-    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
-    parser.add_argument("--programs", type=int, default=20, help="programs of each kind (stdin, functional)")
-    parser.add_argument("--tests", type=int, default=20, help="tests per program")
-    parser.add_argument("--workers", type=int, default=os.cpu_count() or 1)
-    parser.add_argument("--overhead-samples", type=int, default=300)
-    parser.add_argument("--json", type=Path, help="also write the figures here")
-    args = parser.parse_args()
-    problems = workload(args.programs, args.tests)
+SHAPES = {
+    # S*'s differential execution: every (candidate, input) pair is one run.
+    "selection": (100, 1),
+    # Grading a program on its problem's tests, as LiveCodeBench scores a generation.
+    "grading": (20, 20),
+}
+
+
+def run_shape(name: str, programs: int, tests: int, workers: int) -> dict:
+    problems = workload(programs, tests)
     total = sum(len(p.tests()) for p in problems)
-    print(f"{total} tests ({args.programs} stdin + {args.programs} functional programs x {args.tests} tests), "
-          f"{args.workers} workers, {os.cpu_count()} cores")
+    print(f"\n[{name}] {total} tests: {programs} stdin + {programs} functional programs x {tests} test(s), "
+          f"{workers} workers, {os.cpu_count()} cores")
     rows = {}
     for label, fn in (("sstar local sandbox", bench_sandbox), ("fresh python3 per test", bench_fresh_python),
                       ("LiveCodeBench grader", bench_livecodebench)):
-        out = fn(problems, args.workers)
+        out = fn(problems, workers)
         if out is None:
             continue
         elapsed, passed = out
         rows[label] = {"seconds": round(elapsed, 3), "tests_per_s": round(total / elapsed, 1), "passed": passed}
-        print(f"{label:26s} {total / elapsed:8.1f} tests/s  ({elapsed:6.2f} s, {passed}/{total} passed)")
+        print(f"  {label:26s} {total / elapsed:8.1f} tests/s  ({elapsed:6.2f} s, {passed}/{total} passed)")
     base = rows["sstar local sandbox"]["tests_per_s"]
     for label, row in rows.items():
         if label != "sstar local sandbox":
-            print(f"sandbox vs {label}: {base / row['tests_per_s']:.1f}x")
+            row["sandbox_speedup"] = round(base / row["tests_per_s"], 2)
+            print(f"  sandbox vs {label}: {row['sandbox_speedup']:.1f}x")
+    return rows
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser.add_argument("--workers", type=int, default=os.cpu_count() or 1)
+    parser.add_argument("--overhead-samples", type=int, default=300)
+    parser.add_argument("--json", type=Path, help="also write the figures here")
+    args = parser.parse_args()
+    figures = {name: run_shape(name, programs, tests, args.workers) for name, (programs, tests) in SHAPES.items()}
     trip, inproc, over = overhead_ms(args.overhead_samples)
-    print(f"per-test overhead (1 worker): median round trip {trip:.2f} ms - in-process run {inproc:.3f} ms "
+    print(f"\nper-test overhead (1 worker): median round trip {trip:.2f} ms - in-process run {inproc:.3f} ms "
           f"= {over:.2f} ms")
-    rows["overhead_ms"] = {"round_trip": round(trip, 3), "in_process": round(inproc, 4), "overhead": round(over, 3)}
+    figures["overhead_ms"] = {"round_trip": round(trip, 3), "in_process": round(inproc, 4), "overhead": round(over, 3)}
     if args.json:
-        args.json.write_text(json.dumps(rows, indent=2))
+        args.json.write_text(json.dumps(figures, indent=2))
 
 
 if __name__ == "__main__":

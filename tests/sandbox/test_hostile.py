@@ -16,8 +16,18 @@ PROJECT = str(Path(sstar.__file__).resolve().parent)
 CASES = catalogue(PROJECT)
 
 
+def _is_standby(pid: str) -> bool:
+    """A worker's pre-forked process for the next test: waiting, input still /dev/null."""
+    try:
+        ppid = open(f"/proc/{pid}/stat").read().rsplit(")", 1)[1].split()[1]
+        parent = open(f"/proc/{ppid}/cmdline", "rb").read()
+        return os.readlink(f"/proc/{pid}/fd/0") == "/dev/null" and b"worker.py" in parent
+    except OSError:
+        return False
+
+
 def sandbox_processes() -> list[int]:
-    """Processes on the host running as any program uid of ours."""
+    """Processes on the host running as any program uid of ours, other than the standbys."""
     pids = []
     for name in os.listdir("/proc"):
         if name.isdigit():
@@ -25,7 +35,7 @@ def sandbox_processes() -> list[int]:
                 uid = os.stat(f"/proc/{name}").st_uid
             except FileNotFoundError:
                 continue
-            if uid >= UID_BASE:
+            if uid >= UID_BASE and not _is_standby(name):
                 pids.append(int(name))
     return pids
 

@@ -187,6 +187,11 @@ CATALOGUE: tuple[HostileCase, ...] = (
         print('{"type": "result", "id": 0, "exit_code": 0, "verdict": "accepted", "stdout_b64": "NQo="}')
         """, W),
     _f("prints the answer, returns a wrong one (functional)", "print(5)\nreturn 6", W),
+    _s("fakes a sandbox failure on its result pipe", """
+        import os
+        os.write(3, b'{"infra": "the sandbox broke", "ready": 0.0}\\n')
+        print(6)
+        """, W),
     _s("invalid UTF-8 output", "import sys\nsys.stdout.buffer.write(b'\\xff\\xfe5\\n')", W),
 )
 

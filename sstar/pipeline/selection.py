@@ -25,6 +25,9 @@ Ask = Callable[[list, Stage], Awaitable[Optional[str]]]
 Shrink = Callable[[int, int, str, Outcome, Outcome], Awaitable[tuple[str, Outcome, Outcome]]]
 
 
+CRASHES = ("runtime_error", "no_result", "wrong_answer")
+
+
 @dataclass
 class Cluster:
     members: list[int]  # candidate indices
@@ -98,7 +101,10 @@ async def judge_pair(problem: Problem, text: str, out_a: Outcome, out_b: Outcome
                      expected_first: bool) -> tuple[Optional[str], str, tuple[str, ...]]:
     """('A' | 'B' | None, how it was decided, the model's raw answers)."""
     if out_a.ok != out_b.ok:
-        return ("A" if out_a.ok else "B"), f"execution: the other program ended in {(out_b if out_a.ok else out_a).status}", ()
+        failed = out_b if out_a.ok else out_a
+        if failed.status in CRASHES:  # a crash on a valid input is a bug; slowness may be our input's size
+            return ("A" if out_a.ok else "B"), f"execution: the other program ended in {failed.status}", ()
+        return None, f"one program ended in {failed.status}", ()
     if not out_a.ok:
         return None, "both programs failed on the input", ()
     if ask is None:

@@ -30,7 +30,7 @@ from mutants import mutants  # noqa: E402
 from sstar.judge import Verdict, run_tests  # noqa: E402
 from sstar.pipeline import SelectionMethod, SStarConfig  # noqa: E402
 from sstar.pipeline.sstar import SStar  # noqa: E402
-from sstar.problem import Problem, load_problem, load_problems, problem_from_dict  # noqa: E402
+from sstar.problem import Problem, load_problem, problem_from_dict  # noqa: E402
 from sstar.sandbox.local import LocalSandbox  # noqa: E402
 
 DATA = ROOT.parent / "shared" / "data"

@@ -16,7 +16,7 @@ import os
 import random
 import threading
 from dataclasses import asdict, dataclass, field
-from typing import Any, Sequence
+from typing import Any
 
 from .base import ModelBase, ModelError, failed, split_thinking
 from .protocol import Completion, FinishReason, Message, SamplingParams, Stage
@@ -184,7 +184,7 @@ class OpenAIModel(ModelBase):
         try:
             return await self._client.chat.completions.create(**body)
         except openai.RateLimitError as exc:
-            raise _Retryable(f"rate limited (429)", _retry_after(exc.response)) from None
+            raise _Retryable("rate limited (429)", _retry_after(exc.response)) from None
         except openai.APITimeoutError:
             raise _Retryable("timed out") from None
         except openai.APIConnectionError as exc:

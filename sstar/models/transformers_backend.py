@@ -137,7 +137,7 @@ class TransformersModel(ModelBase):
                 for row in out]
 
     def _decode(self, gen: list[int], prompt_len: int, limit: int, params: SamplingParams, opened: bool) -> Completion:
-        tok, s = self.tokenizer, self.settings
+        tok = self.tokenizer
         eos = tok.eos_token_id
         stops = set(eos if isinstance(eos, list) else [eos]) | {tok.pad_token_id}
         cut = next((i for i, t in enumerate(gen) if t in stops), None)

@@ -7,7 +7,7 @@ from dataclasses import dataclass
 from typing import Sequence
 
 from ..judge.runner import classify
-from ..problem import Problem, TestCase, TestType
+from ..problem import Problem, TestType
 from ..sandbox.protocol import ExecRequest, Limits, Mode, Sandbox
 
 
@@ -63,8 +63,3 @@ def run_matrix(codes: Sequence[str], problem: Problem, inputs: Sequence[str], sa
                 row.append(Outcome("ok", _normalize_stdout(result.stdout), result.cpu_s))
         out.append(row)
     return out
-
-
-def as_test(problem: Problem, text: str) -> TestCase:
-    kind = problem.test_type
-    return TestCase(input=text, output="null" if kind is TestType.FUNCTIONAL else "", testtype=kind)

@@ -23,7 +23,7 @@ log = logging.getLogger(__name__)
 # the user's files). Replaced by empty tmpfs mounts under bubblewrap.
 HIDDEN_DIRS = ("/root", "/home", "/run", "/var/run", "/srv", "/mnt", "/media", "/var/tmp")
 SANDBOX_PATH = "/usr/local/bin:/usr/bin:/bin"
-WORKER_IN_SANDBOX = "/tmp/.sstar/worker.py"
+WORKER_DIR_IN_SANDBOX = "/tmp/.sstar"  # the worker and its two helper modules
 
 
 class Isolation(str, enum.Enum):
@@ -98,10 +98,10 @@ def bwrap_argv(python: str, worker: Path, hide: tuple[str, ...]) -> list[str]:
                 argv += ["--perms", "0755", "--dir", str(p)]
         argv += ["--ro-bind", prefix, prefix]
     argv += [
-        "--ro-bind", str(worker), WORKER_IN_SANDBOX,
+        "--ro-bind", str(worker.parent), WORKER_DIR_IN_SANDBOX,
         "--chdir", "/tmp",
         "--clearenv", "--setenv", "PATH", SANDBOX_PATH, "--setenv", "LANG", "C.UTF-8",
-        "--", python, "-I", "-B", WORKER_IN_SANDBOX, "--root=/tmp", "--tmpfs",
+        "--", python, "-I", "-B", f"{WORKER_DIR_IN_SANDBOX}/{worker.name}", "--root=/tmp", "--tmpfs",
     ]
     return argv
 

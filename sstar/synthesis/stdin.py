@@ -13,7 +13,7 @@ from __future__ import annotations
 
 import random
 from dataclasses import dataclass, field
-from typing import Any, Optional
+from typing import Optional
 
 from ..problem import Problem
 from .constraints import Bound, parse_constraints

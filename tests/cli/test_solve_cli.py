@@ -9,7 +9,7 @@ import pytest
 
 from ..conftest import PROBLEMS, REFERENCE
 from ..models.fake_openai import FakeOpenAI
-from ..pipeline.test_sstar import GOOD, PROBLEM, SUBTLE, fenced, oracle
+from ..pipeline.test_sstar import GOOD, PROBLEM, SUBTLE, oracle
 from sstar.models import Stage
 
 

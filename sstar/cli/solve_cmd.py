@@ -75,17 +75,12 @@ def solve(
 ) -> None:
     """Solve PROBLEM with S*; print the chosen program. Exit 0 with a program, 1 if none produced code, 2 on bad input."""
     from ..models import ModelError
-    from ..pipeline import SStarConfig
     from ..pipeline import solve as run_solve
-    from ..problem import ProblemFormatError, load_problem
+    from ..pipeline.api import as_config
     from .common import fail
 
-    try:
-        problem = load_problem(problem_path, problem_id)
-    except ProblemFormatError as exc:
-        fail(str(exc))
-    config = SStarConfig().model_copy(update={k: v for k, v in dict(n=n, rounds=rounds, selection=selection, seed=seed,
-                                                                    max_tokens=max_tokens).items() if v is not None})
+    problem = _problem(problem_path, problem_id)
+    config = as_config(None, n=n, rounds=rounds, selection=selection, seed=seed, max_tokens=max_tokens)
     if base_url and not model:
         from ..pipeline.api import served_model
 
@@ -120,19 +115,14 @@ def select(
 ) -> None:
     """Choose among existing programs with input synthesis and selection only."""
     from ..models import ModelError
-    from ..pipeline import SStarConfig
     from ..pipeline import select as run_select
-    from ..problem import ProblemFormatError, load_problem
+    from ..pipeline.api import as_config
     from .common import fail, read_program
 
-    try:
-        problem = load_problem(problem_path, problem_id)
-    except ProblemFormatError as exc:
-        fail(str(exc))
+    problem = _problem(problem_path, problem_id)
     for path in candidates:
         read_program(str(path))  # a missing or unreadable file: exit 2 with its name
-    config = SStarConfig().model_copy(update={k: v for k, v in dict(selection=selection, seed=seed).items()
-                                              if v is not None})
+    config = as_config(None, selection=selection, seed=seed)
     options = {"base_url": base_url} if base_url else {}
     console = Console(stderr=True)
     try:
@@ -149,6 +139,16 @@ def select(
                                **result.to_dict()}))
     else:
         typer.echo(f"{result.chosen_index}\t{candidates[result.chosen_index]}")
+
+
+def _problem(path: str, problem_id: Optional[str]):
+    from ..problem import ProblemFormatError, load_problem
+    from .common import fail
+
+    try:
+        return load_problem(path, problem_id)
+    except ProblemFormatError as exc:
+        fail(str(exc))
 
 
 def _write(out: Optional[Path], result) -> None:

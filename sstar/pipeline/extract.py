@@ -9,17 +9,15 @@ looks like a program. Anything else is "no code", recorded as such.
 from __future__ import annotations
 
 import ast
-import re
 
+from ..fences import fenced_blocks
 from ..models.base import split_thinking
-
-FENCE = re.compile(r"```[ \t]*([\w+#.-]*)[^\n]*\n(.*?)```", re.S)
 NOT_CODE_LANGS = {"text", "txt", "output", "input", "plaintext", "console", "bash", "sh", "shell", "json"}
 
 
 def extract_code(answer: str) -> str | None:
     _, text = split_thinking(answer or "")
-    blocks = [(lang.lower(), body) for lang, body in FENCE.findall(text)]
+    blocks = fenced_blocks(answer)
     code_blocks = [body for lang, body in blocks if lang not in NOT_CODE_LANGS and body.strip()]
     if code_blocks:
         return _clean(code_blocks[-1])
@@ -44,9 +42,3 @@ def _looks_like_program(text: str) -> bool:
 
 def _clean(code: str) -> str:
     return code.strip("\n") + "\n"
-
-
-def extract_blocks(answer: str, langs: set[str] | None = None) -> list[str]:
-    """Every fenced block's body (optionally only those tagged with one of ``langs``)."""
-    _, text = split_thinking(answer or "")
-    return [body for lang, body in FENCE.findall(text) if langs is None or lang.lower() in langs]

@@ -18,7 +18,7 @@ from ..models.protocol import Stage
 from ..problem import Problem, TestType
 from . import prompts
 from .execution import Outcome, _normalize_stdout
-from .extract import extract_blocks
+from ..fences import extract_blocks
 from .records import Comparison
 
 Ask = Callable[[list, Stage], Awaitable[Optional[str]]]

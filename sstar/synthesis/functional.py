@@ -19,6 +19,7 @@ from typing import Any
 
 from ..problem import Problem
 from .constraints import Bound, parse_alphabets, parse_constraints
+from .draw import Draw, draw_many
 
 SMALL = 8  # longest list / string in the random examples
 LARGE = 2000  # longest list / string in the "largest size" edge cases (keeps runs fast)
@@ -205,34 +206,6 @@ def _draw_value(spec: ArgSpec, rnd: "Draw", resolve: _Resolver, depth: int, cap:
     return rnd.integer(lo, max(lo, hi))
 
 
-class Draw:
-    """Where values come from: Hypothesis's ``data`` object, or a seeded ``random.Random``."""
-
-    def __init__(self, data=None, rng: random.Random | None = None) -> None:
-        self.data, self.rng = data, rng
-
-    def integer(self, lo: int, hi: int) -> int:
-        if self.data is not None:
-            from hypothesis import strategies as st
-
-            return self.data.draw(st.integers(lo, hi))
-        return self.rng.randint(lo, hi)
-
-    def floating(self, lo: float, hi: float) -> float:
-        if self.data is not None:
-            from hypothesis import strategies as st
-
-            return self.data.draw(st.floats(lo, hi, allow_nan=False, allow_infinity=False))
-        return self.rng.uniform(lo, hi)
-
-    def choice(self, options: str):
-        if self.data is not None:
-            from hypothesis import strategies as st
-
-            return self.data.draw(st.sampled_from(options))
-        return self.rng.choice(options)
-
-
 def edge_cases(specs: list[ArgSpec], seed: int) -> list[list[Any]]:
     """Smallest and largest sizes, boundary values, duplicates, sorted and reversed orders."""
     rng = random.Random(seed)
@@ -280,22 +253,6 @@ def hypothesis_inputs(problem: Problem, count: int, seed: int) -> list[str]:
     specs = build_specs(problem)
     if not specs:
         return []
-    texts: list[str] = [to_text(a) for a in edge_cases(specs, seed)]
-    # Half uniform draws (varied values), half Hypothesis (which favours small, simple, boundary-ish ones).
-    rng = random.Random(seed)
-    texts += [to_text(draw_arguments(specs, Draw(rng=rng))) for _ in range(count - count // 2)]
-    count //= 2
-    if count:
-        from hypothesis import HealthCheck, Phase, given, settings
-        from hypothesis import seed as hypothesis_seed
-        from hypothesis import strategies as st
-
-        @hypothesis_seed(seed)
-        @settings(max_examples=count, database=None, phases=[Phase.generate], deadline=None,
-                  suppress_health_check=list(HealthCheck))
-        @given(st.data())
-        def collect(data) -> None:
-            texts.append(to_text(draw_arguments(specs, Draw(data=data))))
-
-        collect()
+    texts = [to_text(a) for a in edge_cases(specs, seed)]
+    texts += draw_many(lambda draw: to_text(draw_arguments(specs, draw)), count, seed)
     return list(dict.fromkeys(texts))

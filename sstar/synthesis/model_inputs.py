@@ -4,15 +4,13 @@ from __future__ import annotations
 
 import json
 
-from ..pipeline.extract import FENCE
-from ..models.base import split_thinking
+from ..fences import fenced_blocks
 from ..problem import Problem, TestType
 
 
 def parse_model_inputs(answer: str, problem: Problem, arity: int, max_chars: int) -> list[str]:
     """The inputs in a model's answer: validated, normalized, deduplicated."""
-    _, text = split_thinking(answer or "")
-    blocks = [body for _, body in FENCE.findall(text)]
+    blocks = [body for _, body in fenced_blocks(answer)]
     out: list[str] = []
     for body in blocks:
         if problem.test_type is TestType.FUNCTIONAL:

@@ -17,7 +17,7 @@ from typing import Optional
 
 from ..problem import Problem
 from .constraints import Bound, parse_constraints
-from .functional import Draw
+from .draw import Draw, draw_many
 
 SMALL = 6
 LARGE = 2000
@@ -234,22 +234,7 @@ def hypothesis_inputs(problem: Problem, count: int, seed: int) -> list[str]:
     texts = [render(layout, Draw(rng=rng), bounds, fixed_size=1),
              render(layout, Draw(rng=rng), bounds, max_size=LARGE, fixed_size=_large(bounds)),
              render(layout, Draw(rng=rng), bounds, extreme="lo"), render(layout, Draw(rng=rng), bounds, extreme="hi")]
-    # Half uniform draws (varied values), half Hypothesis (which favours small, simple, boundary-ish ones).
-    texts += [render(layout, Draw(rng=rng), bounds) for _ in range(count - count // 2)]
-    count //= 2
-    if count:
-        from hypothesis import HealthCheck, Phase, given, settings
-        from hypothesis import seed as hypothesis_seed
-        from hypothesis import strategies as st
-
-        @hypothesis_seed(seed)
-        @settings(max_examples=count, database=None, phases=[Phase.generate], deadline=None,
-                  suppress_health_check=list(HealthCheck))
-        @given(st.data())
-        def collect(data) -> None:
-            texts.append(render(layout, Draw(data=data), bounds))
-
-        collect()
+    texts += draw_many(lambda draw: render(layout, draw, bounds), count, seed)
     return list(dict.fromkeys(texts))
 
 

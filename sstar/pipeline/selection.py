@@ -31,7 +31,7 @@ CRASHES = ("runtime_error", "no_result", "wrong_answer")
 @dataclass
 class Cluster:
     members: list[int]  # candidate indices
-    rep: int
+    rep: int  # the candidate index of its fastest member
     cpu: float
 
     @property
@@ -62,8 +62,8 @@ def cluster(candidates: Sequence[int], matrix: list[list[Outcome]], valid: Seque
     clusters = []
     for rows in groups.values():
         cpu = {r: sum(o.cpu_s for o, ok in zip(matrix[r], valid) if ok) for r in rows}
-        rep = min(rows, key=lambda r: (cpu[r], candidates[r]))
-        clusters.append(Cluster([candidates[r] for r in rows], rep, cpu[rep]))
+        fastest = min(rows, key=lambda r: (cpu[r], candidates[r]))
+        clusters.append(Cluster([candidates[r] for r in rows], candidates[fastest], cpu[fastest]))
     clusters.sort(key=lambda c: (-c.size, c.cpu, min(c.members)))
     return clusters
 

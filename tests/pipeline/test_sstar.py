@@ -193,3 +193,10 @@ def test_select_with_no_model_uses_inputs_clusters_and_ties(sandbox):
     result = sstar.select(PROBLEM, [SUBTLE, GOOD, GOOD, FAILS_PUBLIC], model=None, sandbox=sandbox)
     assert result.chosen_index in (1, 2) and result.usage == {"total": result.usage["total"]}
     assert result.candidates[3].passes_public is False
+
+
+def test_candidates_failing_the_public_tests_are_left_out_whatever_their_position(sandbox):
+    result = sstar.select(PROBLEM, [FAILS_PUBLIC, SUBTLE, FAILS_PUBLIC, GOOD], model=script(), sandbox=sandbox,
+                          config=config(model_inputs=0))
+    assert result.chosen_index == 3 and sorted(len(c) for c in result.clusters) == [1, 1]
+    assert {m for c in result.clusters for m in c} == {1, 3}

@@ -6,7 +6,7 @@ import logging
 
 import typer
 
-from . import model_cmd, sandbox_cmd, solve_cmd, test_cmd
+from . import bench_cmd, model_cmd, sandbox_cmd, solve_cmd, test_cmd
 
 app = typer.Typer(
     name="sstar",
@@ -34,6 +34,9 @@ def _root(verbose: bool = typer.Option(False, "--verbose", "-v", help="Log debug
 app.command("solve")(solve_cmd.solve)
 app.command("select")(solve_cmd.select)
 app.command("test")(test_cmd.test)
+app.command("bench")(bench_cmd.bench)
+app.command("score")(bench_cmd.score)
+app.command("convert")(bench_cmd.convert)
 app.add_typer(sandbox_cmd.app, name="sandbox")
 app.add_typer(model_cmd.app, name="model")
 

@@ -33,13 +33,20 @@ def _cases(test_source: str) -> tuple[str, list[tuple[dict, Any]]]:
     method, current, cases = "", None, []
     for stmt in ast.parse(test_source).body:
         if isinstance(stmt, ast.Assign) and getattr(stmt.targets[0], "id", "") == "test_input":
-            current = ast.literal_eval(stmt.value)
+            try:
+                current = ast.literal_eval(stmt.value)
+            except ValueError:
+                raise ConversionError(f"line {stmt.lineno}: test input is not a literal") from None
         elif isinstance(stmt, ast.Assert) and isinstance(stmt.test, ast.Compare):
             call = stmt.test.left
             if not (isinstance(call, ast.Call) and isinstance(call.func, ast.Attribute)) or current is None:
                 raise ConversionError(f"unexpected assert at line {stmt.lineno}")
             method = call.func.attr
-            cases.append((current, ast.literal_eval(stmt.test.comparators[0])))
+            try:
+                cases.append((current, ast.literal_eval(stmt.test.comparators[0])))
+            except ValueError:
+                raise ConversionError(f"line {stmt.lineno}: expected value is not a literal (a linked list or "
+                                      "tree object?)") from None
             current = None
     return method, cases
 

@@ -1,0 +1,1 @@
+"""Batch runs over many problems (``sstar bench``) and their scoring (``sstar score``)."""

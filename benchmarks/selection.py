@@ -38,7 +38,8 @@ METHODS = (SelectionMethod.FIRST, SelectionMethod.RANDOM, SelectionMethod.MAJORI
 
 
 def passes(code: str, problem: Problem, sandbox, which: str) -> bool:
-    return run_tests(code, problem, sandbox, which, stop_at_first_failure=True).verdict is Verdict.ACCEPTED
+    # All tests at once over the workers: most pool members are graded in full anyway.
+    return run_tests(code, problem, sandbox, which).verdict is Verdict.ACCEPTED
 
 
 def mutant_pool(problem: Problem, correct: str, sandbox, size: int) -> list[str]:
@@ -53,12 +54,6 @@ def mutant_pool(problem: Problem, correct: str, sandbox, size: int) -> list[str]
 
 def pools(sandbox, limit: int, size: int) -> list[tuple[str, Problem, list[str]]]:
     out = []
-    kattis = DATA / "kattis_gcpc_nwerc_stdin.jsonl"
-    if kattis.exists():
-        for rec in list(map(json.loads, kattis.read_text().splitlines())):
-            if rec.get("incorrect_solutions") and rec.get("solutions"):
-                wrong, right = rec.pop("incorrect_solutions"), rec.pop("solutions")
-                out.append(("kattis (real wrong submissions)", problem_from_dict(rec), (right[:2] + wrong)[:size]))
     codeforces = DATA / "codecontests_stdin_dev.jsonl"
     if codeforces.exists():
         for rec in list(map(json.loads, codeforces.read_text().splitlines()))[:limit]:
@@ -79,6 +74,14 @@ def pools(sandbox, limit: int, size: int) -> list[tuple[str, Problem, list[str]]
             out.append(("humaneval (mutants)", problem, mutant_pool(problem, right, sandbox, size)))
     except RuntimeError as exc:
         print(f"HumanEval skipped: {exc}", file=sys.stderr)
+    kattis = DATA / "kattis_gcpc_nwerc_stdin.jsonl"  # last: large secret tests make these the slowest
+    if kattis.exists():
+        taken = 0
+        for rec in list(map(json.loads, kattis.read_text().splitlines())):
+            if rec.get("incorrect_solutions") and rec.get("solutions") and taken < limit:
+                wrong, right = rec.pop("incorrect_solutions"), rec.pop("solutions")
+                out.append(("kattis (real wrong submissions)", problem_from_dict(rec), (right[:2] + wrong)[:size]))
+                taken += 1
     return out
 
 

@@ -172,3 +172,16 @@ def test_convert_cli(tmp_path):
     bad = subprocess.run([sys.executable, "-m", "sstar", "convert", "nonsense", str(source), "--out", str(out)],
                          capture_output=True, text=True)
     assert bad.returncode == 2 and "unknown source" in bad.stderr
+
+
+def test_hub_download_without_network_is_one_clear_error(tmp_path, monkeypatch):
+    pytest.importorskip("huggingface_hub")
+    from sstar.datasets.livecodebench import download_release
+
+    monkeypatch.setenv("HF_ENDPOINT", "http://127.0.0.1:9")
+    monkeypatch.setenv("HF_HUB_ETAG_TIMEOUT", "2")
+    import huggingface_hub.constants as constants
+
+    monkeypatch.setattr(constants, "ENDPOINT", "http://127.0.0.1:9", raising=False)
+    with pytest.raises(RuntimeError, match="cannot download livecodebench/code_generation_lite"):
+        download_release("v1", tmp_path)

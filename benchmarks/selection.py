@@ -8,6 +8,9 @@ Candidate pools from real problems, with no model needed for the execution part:
 Pool order is shuffled (seeded), so "first" is not handed the right answer. For each method it reports
 the share of problems whose chosen program passes the hidden tests, over problems whose pool holds a
 correct program and at least two candidates passing the public tests, and the model calls spent.
+``sstar`` runs with no model (inputs, clustering, crashes and the tie rules decide); ``sstar+oracle``
+adds a judge that answers like a perfect model -- it runs a correct program on the input it is shown --
+which measures the execution side of S* (inputs, clusters, shrinking, pairing) apart from any model's skill.
 
     .venv/bin/python benchmarks/selection.py [--limit 30] [--pool 8] [--json FILE]
 """
@@ -17,6 +20,7 @@ from __future__ import annotations
 import argparse
 import json
 import random
+import re
 import sys
 import time
 from pathlib import Path
@@ -28,13 +32,45 @@ sys.path.insert(0, str(ROOT / "benchmarks"))
 from mutants import mutants  # noqa: E402
 
 from sstar.judge import Verdict, run_tests  # noqa: E402
+from sstar.models import ScriptedModel  # noqa: E402
+from sstar.pipeline.execution import run_matrix  # noqa: E402
+from sstar.pipeline.selection import normalize_output  # noqa: E402
 from sstar.pipeline import SelectionMethod, SStarConfig  # noqa: E402
 from sstar.pipeline.sstar import SStar  # noqa: E402
-from sstar.problem import Problem, load_problem, problem_from_dict  # noqa: E402
+from sstar.problem import Problem, TestType, load_problem, problem_from_dict  # noqa: E402
+from sstar.sandbox.protocol import Limits  # noqa: E402
 from sstar.sandbox.local import LocalSandbox  # noqa: E402
 
 DATA = ROOT.parent / "shared" / "data"
-METHODS = (SelectionMethod.FIRST, SelectionMethod.RANDOM, SelectionMethod.MAJORITY, SelectionMethod.SSTAR)
+METHODS = ("first", "random", "majority", "sstar", "sstar+oracle")
+
+
+def oracle_judge(problem: Problem, correct: str, sandbox) -> ScriptedModel:
+    """Answers judge prompts by running a correct program on the input shown in the prompt."""
+    limits = Limits(time_s=4)
+
+    def right_output(text: str):
+        if problem.test_type is TestType.STDIN:
+            text += "\n"
+        outcome = run_matrix([correct], problem, [text], sandbox, limits)[0][0]
+        return outcome.output if outcome.ok else None
+
+    def answer(stage, messages):
+        content = messages[-1]["content"]
+        shown = re.search(r"### Input\n```\n(.*?)\n```", content, re.S)
+        right = right_output(shown.group(1)) if shown else None
+        if right is None:
+            return "I am not sure."
+        if "### Output A" in content:
+            a = re.search(r"### Output A\n```\n(.*?)\n```", content, re.S).group(1)
+            b = re.search(r"### Output B\n```\n(.*?)\n```", content, re.S).group(1)
+            for label, text in (("A", a), ("B", b)):
+                if normalize_output(problem, text) == right:
+                    return f"ANSWER: {label}"
+            return "Neither looks right."
+        return f"```output\n{right}\n```"
+
+    return ScriptedModel(answer)
 
 
 def passes(code: str, problem: Problem, sandbox, which: str) -> bool:
@@ -105,23 +141,24 @@ def main() -> None:
             programs = [pool[i] for i in order]
             row = {"source": source, "problem": problem.question_id, "pool": len(pool),
                    "pass_public": sum(public_ok), "correct": sum(h and p for h, p in zip(hidden_ok, public_ok))}
+            correct = next(code for code, h, p in zip(pool, hidden_ok, public_ok) if h and p)
             for method in METHODS:
-                config = SStarConfig(selection=method, seed=args.seed, model_inputs=0)
-                result = SStar(None, sandbox, config).select(problem, programs)
+                config = SStarConfig(selection=SelectionMethod(method.split("+")[0]), seed=args.seed, model_inputs=0)
+                model = oracle_judge(problem, correct, sandbox) if method.endswith("+oracle") else None
+                result = SStar(model, sandbox, config).select(problem, programs)
                 chosen = order[result.chosen_index]
-                row[method.value] = bool(hidden_ok[chosen])
-                row[f"{method.value}_calls"] = result.usage["total"]["calls"]
+                row[method] = bool(hidden_ok[chosen])
+                row[f"{method}_calls"] = result.usage["total"]["calls"]
             rows.append(row)
             print(json.dumps(row), flush=True)
     summary = {"problems": len(rows), "seconds": round(time.perf_counter() - start, 1), "by_source": {}}
     for method in METHODS:
-        summary[method.value] = round(sum(r[method.value] for r in rows) / max(1, len(rows)), 3)
-        summary[f"{method.value}_model_calls"] = sum(r[f"{method.value}_calls"] for r in rows)
+        summary[method] = round(sum(r[method] for r in rows) / max(1, len(rows)), 3)
+        summary[f"{method}_model_calls"] = sum(r[f"{method}_calls"] for r in rows)
     for source in sorted({r["source"] for r in rows}):
         subset = [r for r in rows if r["source"] == source]
         summary["by_source"][source] = {"problems": len(subset),
-                                        **{m.value: round(sum(r[m.value] for r in subset) / len(subset), 3)
-                                           for m in METHODS}}
+                                        **{m: round(sum(r[m] for r in subset) / len(subset), 3) for m in METHODS}}
     print(json.dumps(summary, indent=1))
     if args.json:
         args.json.write_text(json.dumps({"summary": summary, "rows": rows}, indent=1))

@@ -143,6 +143,20 @@ async def tournament(problem: Problem, clusters: list[Cluster], inputs: Sequence
             differing = [i for i, ok in enumerate(valid) if ok and reps[ra][i].signature != reps[rb][i].signature]
             if not differing:
                 continue
+            # A crash on a valid input where the other program answers decides the pair, on any input.
+            crash_a = [k for k in differing if reps[ra][k].status in CRASHES and reps[rb][k].ok]
+            crash_b = [k for k in differing if reps[rb][k].status in CRASHES and reps[ra][k].ok]
+            if bool(crash_a) != bool(crash_b):
+                k = min(crash_a or crash_b, key=lambda j: len(inputs[j]))
+                loser = reps[ra][k] if crash_a else reps[rb][k]
+                winner = b if crash_a else a
+                wins[winner] += 1
+                record = Comparison(a, b, inputs[k], reps[ra][k].output or reps[ra][k].status,
+                                    reps[rb][k].output or reps[rb][k].status, winner,
+                                    f"execution: the other program ended in {loser.status}")
+                comparisons.append(record)
+                on_comparison(record)
+                continue
             i = min(differing, key=lambda k: (not (reps[ra][k].ok and reps[rb][k].ok), len(inputs[k])))
             text, out_a, out_b = await shrink(ra, rb, inputs[i], reps[ra][i], reps[rb][i])
             verdict, how, answers = await judge_pair(problem, text, out_a, out_b, ask, expected_first)

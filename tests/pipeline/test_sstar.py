@@ -200,3 +200,12 @@ def test_candidates_failing_the_public_tests_are_left_out_whatever_their_positio
                           config=config(model_inputs=0))
     assert result.chosen_index == 3 and sorted(len(c) for c in result.clusters) == [1, 1]
     assert {m for c in result.clusters for m in c} == {1, 3}
+
+
+def test_a_crash_on_any_valid_input_decides_a_pair_without_the_judge(sandbox):
+    crashy = ("class Solution:\n    def largest(self, nums):\n"
+              "        return nums[1] if len(nums) == 3 else (nums[10] if len(nums) == 5 else max(nums))\n")
+    model = script(generate=(crashy, GOOD), judge_text="no idea")
+    result = sstar.solve(PROBLEM, model=model, sandbox=sandbox, config=config(hypothesis_inputs=30))
+    assert result.program == GOOD
+    assert result.comparisons[0].how.startswith("execution") and result.usage.get("judge", {}).get("calls", 0) == 0

@@ -1,10 +1,11 @@
 """Batch throughput: problems per minute of ``sstar bench`` at concurrency 1, 2 and 4, in one run.
 
-The scripted model answers at once (each problem's reference solution, or "ANSWER: A"), so the figure
-is the cost of sstar itself -- prompts, sandbox runs, input synthesis, clustering, bookkeeping -- over the
-12 sample problems, with n=4 samples and Hypothesis inputs on.
+The scripted model answers with each problem's reference solution after a fixed delay per call
+(``--latency``, standing in for a model server's response time), so the figure is sstar's own cost --
+prompts, sandbox runs, input synthesis, clustering, bookkeeping -- plus the waiting that concurrency
+hides, over the 12 sample problems with n=4 samples and Hypothesis inputs on.
 
-    .venv/bin/python benchmarks/bench_speed.py [--n 4]
+    .venv/bin/python benchmarks/bench_speed.py [--n 4] [--latency 1.0]
 """
 
 from __future__ import annotations
@@ -28,6 +29,7 @@ from sstar.sandbox.local import LocalSandbox  # noqa: E402
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--n", type=int, default=4)
+    parser.add_argument("--latency", type=float, default=1.0, help="seconds each model call takes")
     args = parser.parse_args()
     names = sorted(p.stem for p in (ROOT / "problems").glob("*.json"))
     problems = {n: load_problem(ROOT / "problems" / f"{n}.json") for n in names}
@@ -35,6 +37,7 @@ def main() -> None:
                   for n in names}
 
     def answer(stage, messages):
+        time.sleep(args.latency)
         if stage is not Stage.GENERATE:
             return "ANSWER: A"
         content = messages[-1]["content"]

@@ -41,13 +41,14 @@ class ScriptedModel(ModelBase):
     def _sample(self, messages: list[Message], params: SamplingParams, stage: Stage) -> list[Completion]:
         with self._lock:
             self.calls.append((stage, messages, params))
-            if self._function is not None:
-                answers = self._function(stage, messages)
-                if isinstance(answers, (str, Completion)):
-                    answers = [answers] * params.n
-                answers = list(answers) or [""]
-                answers = [answers[i % len(answers)] for i in range(params.n)]
-            else:
+        if self._function is not None:  # called outside the lock: a slow script runs concurrently
+            answers = self._function(stage, messages)
+            if isinstance(answers, (str, Completion)):
+                answers = [answers] * params.n
+            answers = list(answers) or [""]
+            answers = [answers[i % len(answers)] for i in range(params.n)]
+        else:
+            with self._lock:
                 if len(self._queue) < params.n:
                     raise ScriptExhausted(f"the scripted model has {len(self._queue)} answer(s) left "
                                           f"but was asked for {params.n} ({stage.value} stage)")

@@ -68,8 +68,25 @@ class Bench:
         return {"dataset": str(Path(self.dataset).resolve()), "selection": asdict(self.selection),
                 "model": model_config, "sstar": self.config.model_dump(mode="json")}
 
+    def _resolve_dataset(self) -> str:
+        """``hf:`` (or ``hf:REVISION``) reads the release's files from the Hugging Face hub into the cache."""
+        if self.dataset != "hf" and not self.dataset.startswith("hf:"):
+            return self.dataset
+        from ..datasets.livecodebench import download_release
+        from ..models.cache import default_cache_dir
+
+        revision = self.dataset[3:] or "main"  # "hf" and "hf:" alike
+        folder, commit = download_release(self.selection.release or "release_latest",
+                                          default_cache_dir() / "livecodebench" / revision, revision)
+        log.warning("LiveCodeBench %s at commit %s", self.selection.release or "release_latest", commit)
+        self.dataset = str(folder)
+        return self.dataset
+
     def run(self, on_progress: Optional[Callable[[Progress], None]] = None) -> Progress:
-        problems = load_dataset(self.dataset, self.selection)
+        try:
+            problems = load_dataset(self._resolve_dataset(), self.selection)
+        except RuntimeError as exc:
+            raise BenchError(str(exc)) from None
         if not problems:
             raise BenchError(f"{self.dataset}: no problem matches the filters")
         self.out.mkdir(parents=True, exist_ok=True)

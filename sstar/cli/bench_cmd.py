@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import json
 from pathlib import Path
 from typing import List, Optional
 
@@ -23,7 +22,8 @@ def _selection(release, start_date, end_date, difficulty, platform, limit):
 
 
 def bench(
-    dataset: str = typer.Option(..., "--dataset", help="A .jsonl file, or the folder of test.jsonl ... test6.jsonl."),
+    dataset: str = typer.Option(..., "--dataset", help="A .jsonl file, the folder of test.jsonl ... test6.jsonl, "
+                                "or hf[:REVISION] to read them from the Hugging Face hub."),
     out: Path = typer.Option(..., "--out", help="The run folder (results.jsonl, config.json, cache)."),
     release: Optional[str] = typer.Option(None, "--release", help="release_v1..release_v6, release_latest, v1..v6."),
     start_date: Optional[str] = typer.Option(None, "--start-date", help="Contests on or after this ISO date."),

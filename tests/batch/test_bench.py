@@ -185,3 +185,13 @@ def test_hub_download_without_network_is_one_clear_error(tmp_path, monkeypatch):
     monkeypatch.setattr(constants, "ENDPOINT", "http://127.0.0.1:9", raising=False)
     with pytest.raises(RuntimeError, match="cannot download livecodebench/code_generation_lite"):
         download_release("v1", tmp_path)
+
+
+def test_bench_from_the_hub_offline_is_a_clear_bench_error(tmp_path, monkeypatch):
+    pytest.importorskip("huggingface_hub")
+    import huggingface_hub.constants as constants
+
+    monkeypatch.setattr(constants, "ENDPOINT", "http://127.0.0.1:9", raising=False)
+    monkeypatch.setenv("SSTAR_CACHE_DIR", str(tmp_path / "cache"))
+    with pytest.raises(BenchError, match="cannot download"):
+        Bench("hf", tmp_path / "run", model=ScriptedModel([]), selection=Selection(release="v1")).run()

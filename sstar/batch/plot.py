@@ -31,6 +31,7 @@ def plot_summary(summary: dict, path: Path) -> Path:
             ax.plot(ks, [100 * points[str(k)] for k in ks], marker="o", label=f"{label.replace('_', ' ')} pass@k")
         chosen = summary["selection"]
         ax.axhline(100 * methods[chosen]["pass@1"], color="#c0392b", linestyle="--", label=f"{chosen} pass@1")
+        ax.set_xticks(sorted({int(k) for points in curves.values() for k in points}))
         ax.set_xlabel("k (samples)")
         ax.set_ylabel("%")
         ax.set_ylim(0, 105)

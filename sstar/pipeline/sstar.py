@@ -86,8 +86,19 @@ class SStar:
             question_id=run.problem.question_id, program=candidate.code if candidate else None, chosen_index=chosen,
             selection=self.config.selection.value, candidates=tuple(run.candidates),
             synthesized_inputs=tuple(run.inputs), clusters=tuple(run.clusters), comparisons=tuple(run.comparisons),
-            usage=run.usage.to_dict(), timings=run.timings, config=self.config.model_dump(mode="json"),
+            usage=run.usage.to_dict(), timings=run.timings, config=self.resolved_config(),
             notes=tuple(run.notes))
+
+    def resolved_config(self) -> dict:
+        """The S* settings, plus what model and sandbox actually ran (no secrets)."""
+        config = self.config.model_dump(mode="json")
+        config["model"] = self.model.config() if self.model is not None else None
+        info = getattr(self.sandbox, "info", None)
+        try:
+            config["sandbox"] = info().__dict__ if callable(info) else type(self.sandbox).__name__
+        except Exception as exc:  # noqa: BLE001 - a sandbox that cannot describe itself still ran
+            config["sandbox"] = f"{type(self.sandbox).__name__} ({exc})"
+        return config
 
     # -- stage 1: generation ------------------------------------------------------
     async def generate(self, run: Run) -> None:

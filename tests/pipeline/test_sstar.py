@@ -168,6 +168,7 @@ def test_result_is_json_with_the_trace_and_resolved_config(sandbox):
     data = json.loads(json.dumps(result.to_dict()))
     assert {"program", "candidates", "synthesized_inputs", "comparisons", "usage", "config", "timings"} <= set(data)
     assert data["config"]["n"] == 2 and data["config"]["selection"] == "sstar"
+    assert data["config"]["model"]["backend"] == "scripted" and data["config"]["sandbox"]["isolation"] == "bwrap"
     assert {"generate", "debug", "select"} <= set(data["timings"])
     assert data["candidates"][0]["history"][0]["tests"][0]["verdict"] == "accepted"
     assert {s["source"] for s in data["synthesized_inputs"]} == {"model", "hypothesis"}

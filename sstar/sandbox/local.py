@@ -8,37 +8,22 @@ instead of oversubscribing the CPUs and turning into false time limits.
 
 from __future__ import annotations
 
-import base64
-import json
 import logging
 import os
-import queue
 import select
 import shutil
-import struct
 import subprocess
 import tempfile
-import threading
-import time
-from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
-from typing import Sequence
 
 from .isolation import Isolation, available, base_interpreter, hidden_dirs, worker_argv, worker_source
-from .protocol import ExecRequest, ExecResult, ExecStatus, SandboxInfo
+from .pool import FramedWorker, SandboxStartError, WorkerDied, WorkerPool
+from .protocol import SandboxInfo
 
 log = logging.getLogger(__name__)
 
-READY_TIMEOUT_S = 20.0
 UID_BASE = 100_000
-
-
-class SandboxStartError(RuntimeError):
-    """No worker could be started: a problem with the machine, not with a program."""
-
-
-class WorkerDied(RuntimeError):
-    pass
+__all__ = ["LocalSandbox", "LocalSandboxConfig", "SandboxStartError", "UID_BASE", "WorkerDied"]
 
 
 @dataclass(frozen=True)
@@ -59,8 +44,8 @@ class LocalSandboxConfig:
     """Extra host directories to hide from programs."""
 
 
-class _Worker:
-    """One worker process and its framed-JSON channel."""
+class _Worker(FramedWorker):
+    """One worker process; the channel is its stdin and stdout."""
 
     def __init__(self, argv: list[str], root: str | None, index: int) -> None:
         self.root = root
@@ -77,50 +62,29 @@ class _Worker:
         )
         self.rfd = self.proc.stdout.fileno()
         self.wfd = self.proc.stdin.fileno()
-        self.hello = self.recv(READY_TIMEOUT_S)
-        if self.hello.get("fatal"):
-            self.kill()
-            raise WorkerDied(self.hello["fatal"])
+        self.greet()
 
-    def stderr_tail(self) -> str:
+    def describe_exit(self) -> str:
+        try:
+            status = self.proc.wait(timeout=1)
+        except subprocess.TimeoutExpired:
+            status = "still running"
         try:
             self.errlog.seek(0)
-            return self.errlog.read()[-2000:].decode("utf-8", "replace").strip()
+            tail = self.errlog.read()[-2000:].decode("utf-8", "replace").strip()
         except (OSError, ValueError):
-            return ""
+            tail = ""
+        return f"exit status {status}: {tail or 'no message'}"
 
-    def send(self, msg: dict) -> None:
-        data = json.dumps(msg, separators=(",", ":")).encode()
-        try:
-            os.write(self.wfd, struct.pack(">I", len(data)))
-            view = memoryview(data)
-            while view:
-                view = view[os.write(self.wfd, view):]
-        except (BrokenPipeError, OSError) as exc:
-            raise WorkerDied(f"worker {self.index} is gone ({exc})") from exc
+    def _write(self, data: bytes) -> None:
+        view = memoryview(data)
+        while view:
+            view = view[os.write(self.wfd, view):]
 
-    def _read(self, n: int, deadline: float) -> bytes:
-        chunks, got = [], 0
-        while got < n:
-            left = deadline - time.monotonic()
-            if left <= 0 or not select.select([self.rfd], [], [], left)[0]:
-                raise WorkerDied(f"worker {self.index} did not answer in time")
-            chunk = os.read(self.rfd, n - got)
-            if not chunk:
-                try:
-                    status = self.proc.wait(timeout=1)
-                except subprocess.TimeoutExpired:
-                    status = "still running"
-                raise WorkerDied(f"worker {self.index} closed its channel (exit status {status}): "
-                                 f"{self.stderr_tail() or 'no message'}")
-            chunks.append(chunk)
-            got += len(chunk)
-        return b"".join(chunks)
-
-    def recv(self, timeout: float) -> dict:
-        deadline = time.monotonic() + timeout
-        (length,) = struct.unpack(">I", self._read(4, deadline))
-        return json.loads(self._read(length, deadline))
+    def _read_some(self, n: int, timeout: float) -> bytes:
+        if not select.select([self.rfd], [], [], timeout)[0]:
+            raise WorkerDied(f"worker {self.index} did not answer in time")
+        return os.read(self.rfd, n)
 
     def kill(self) -> None:
         try:
@@ -149,7 +113,7 @@ class _Worker:
         self.kill()
 
 
-class LocalSandbox:
+class LocalSandbox(WorkerPool):
     """A pool of isolated worker processes on this machine. Thread-safe."""
 
     backend = "local"
@@ -157,40 +121,12 @@ class LocalSandbox:
     def __init__(self, config: LocalSandboxConfig | None = None, **overrides) -> None:
         base = config or LocalSandboxConfig()
         self.config = LocalSandboxConfig(**{**base.__dict__, **overrides}) if overrides else base
-        self.size = self.config.workers or os.cpu_count() or 1
+        super().__init__(self.config.workers or os.cpu_count() or 1)
         self.python = self.config.python or base_interpreter()
         self.worker_file = worker_source()
-        self._idle: queue.LifoQueue[_Worker] = queue.LifoQueue()
-        self._lock = threading.Lock()
-        self._started = 0
-        self._next_index = 0
-        self._closed = False
         self._isolation: Isolation | None = None
         self._warnings: list[str] = []
         self._hello: dict = {}
-
-    # -- lifecycle --------------------------------------------------------
-    def __enter__(self) -> "LocalSandbox":
-        self.start()
-        return self
-
-    def __exit__(self, *exc) -> None:
-        self.close()
-
-    def start(self) -> None:
-        """Start one worker now (so start-up errors surface early); the rest start on demand."""
-        with self._lock:
-            if self._started == 0:
-                self._idle.put(self._spawn())
-                self._started = 1
-
-    def close(self) -> None:
-        self._closed = True
-        while True:
-            try:
-                self._idle.get_nowait().close()
-            except queue.Empty:
-                break
 
     def _candidates(self) -> list[Isolation]:
         wanted = self.config.isolation
@@ -243,80 +179,6 @@ class LocalSandbox:
         for warning in self._warnings:
             log.warning("%s", warning)
 
-    def _acquire(self) -> _Worker:
-        while True:
-            with self._lock:
-                if self._closed:
-                    raise SandboxStartError("the sandbox is closed")
-                try:
-                    return self._idle.get_nowait()
-                except queue.Empty:
-                    pass
-                if self._started < self.size:
-                    self._started += 1
-                    try:
-                        return self._spawn()
-                    except SandboxStartError:
-                        self._started -= 1
-                        raise
-            try:
-                # Wakes as soon as a worker is released; the timeout only re-checks
-                # whether a dead worker's slot can be refilled.
-                return self._idle.get(timeout=0.5)
-            except queue.Empty:
-                continue
-
-    def _release(self, worker: _Worker | None) -> None:
-        if worker is None:
-            with self._lock:
-                self._started -= 1
-            return
-        if self._closed:
-            worker.close()
-        else:
-            self._idle.put(worker)
-
-    # -- running ----------------------------------------------------------
-    def run(self, request: ExecRequest) -> ExecResult:
-        """Run one program; a dead worker is replaced and the test retried once."""
-        last = ""
-        for _attempt in range(2):
-            try:
-                worker = self._acquire()
-            except SandboxStartError as exc:
-                return ExecResult.infra(str(exc))
-            try:
-                reply = self._exchange(worker, request)
-            except WorkerDied as exc:
-                last = str(exc)
-                log.warning("sandbox worker failed (%s); replacing it", exc)
-                worker.kill()
-                self._release(None)
-                continue
-            self._release(worker)
-            return _to_result(reply)
-        return ExecResult.infra(f"sandbox worker failed twice: {last}")
-
-    def _exchange(self, worker: _Worker, request: ExecRequest) -> dict:
-        msg = {
-            "op": "run",
-            "code": request.code,
-            "mode": request.mode.value,
-            "stdin": request.stdin,
-            "args": list(request.args),
-            "func_name": request.func_name,
-            "limits": request.limits.to_wire(),
-        }
-        worker.send(msg)
-        # The worker enforces the limits itself; this deadline only catches a wedged worker.
-        return worker.recv(request.limits.wall_s + 15.0)
-
-    def run_many(self, requests: Sequence[ExecRequest]) -> list[ExecResult]:
-        if len(requests) <= 1:
-            return [self.run(r) for r in requests]
-        with ThreadPoolExecutor(max_workers=min(self.size, len(requests))) as pool:
-            return list(pool.map(self.run, requests))
-
     def info(self) -> SandboxInfo:
         self.start()
         mode = self._isolation or Isolation.NONE
@@ -331,21 +193,3 @@ class LocalSandbox:
         )
 
 
-def _to_result(reply: dict) -> ExecResult:
-    if reply.get("infra"):
-        return ExecResult.infra(str(reply["infra"]))
-    return ExecResult(
-        status=ExecStatus.COMPLETED,
-        exit_code=reply.get("exit_code"),
-        signal=reply.get("signal"),
-        timed_out=bool(reply.get("timed_out")),
-        cpu_exceeded=bool(reply.get("cpu_exceeded")),
-        output_exceeded=bool(reply.get("output_exceeded")),
-        exception=reply.get("exception"),
-        result_json=reply.get("result"),
-        stdout=base64.b64decode(reply.get("stdout_b64", "")),
-        stderr=reply.get("stderr", ""),
-        cpu_s=float(reply.get("cpu_s", 0.0)),
-        wall_s=float(reply.get("wall_s", 0.0)),
-        max_rss_mb=round(float(reply.get("max_rss_kb", 0)) / 1024, 3),
-    )

@@ -1,0 +1,227 @@
+"""What every worker-based sandbox shares: the framed channel, the pool, retries.
+
+A backend supplies ``_spawn`` (a started worker: a process here, a container
+there) and ``info``; the pool admits as many tests at once as it has workers,
+replaces a worker that dies and retries its test once, and turns a backend
+that cannot start into ``infra_error`` results, never an exception.
+"""
+
+from __future__ import annotations
+
+import base64
+import json
+import logging
+import queue
+import struct
+import threading
+import time
+from concurrent.futures import ThreadPoolExecutor
+from typing import Sequence
+
+from .protocol import ExecRequest, ExecResult, ExecStatus, SandboxInfo
+
+log = logging.getLogger(__name__)
+READY_TIMEOUT_S = 30.0
+
+
+class SandboxStartError(RuntimeError):
+    """No worker could be started: a problem with the machine, not with a program."""
+
+
+class WorkerDied(RuntimeError):
+    pass
+
+
+class FramedWorker:
+    """Length-prefixed JSON over some byte stream; subclasses move the bytes."""
+
+    index = 0
+    hello: dict = {}
+
+    def _write(self, data: bytes) -> None:
+        raise NotImplementedError
+
+    def _read_some(self, n: int, timeout: float) -> bytes:
+        """Up to ``n`` bytes; b"" at end of stream; WorkerDied on time-out."""
+        raise NotImplementedError
+
+    def describe_exit(self) -> str:
+        return "no message"
+
+    def send(self, msg: dict) -> None:
+        data = json.dumps(msg, separators=(",", ":")).encode()
+        try:
+            self._write(struct.pack(">I", len(data)) + data)
+        except OSError as exc:
+            raise WorkerDied(f"worker {self.index} is gone ({exc})") from exc
+
+    def _read(self, n: int, deadline: float) -> bytes:
+        chunks, got = [], 0
+        while got < n:
+            left = deadline - time.monotonic()
+            if left <= 0:
+                raise WorkerDied(f"worker {self.index} did not answer in time")
+            chunk = self._read_some(n - got, left)
+            if not chunk:
+                raise WorkerDied(f"worker {self.index} closed its channel: {self.describe_exit()}")
+            chunks.append(chunk)
+            got += len(chunk)
+        return b"".join(chunks)
+
+    def recv(self, timeout: float) -> dict:
+        deadline = time.monotonic() + timeout
+        (length,) = struct.unpack(">I", self._read(4, deadline))
+        return json.loads(self._read(length, deadline))
+
+    def greet(self) -> None:
+        self.hello = self.recv(READY_TIMEOUT_S)
+        if self.hello.get("fatal"):
+            self.kill()
+            raise WorkerDied(self.hello["fatal"])
+
+    def kill(self) -> None:
+        raise NotImplementedError
+
+    def close(self) -> None:
+        try:
+            self.send({"op": "exit"})
+        except WorkerDied:
+            pass
+        self.kill()
+
+
+class WorkerPool:
+    """A thread-safe pool of workers; subclasses implement ``_spawn`` and ``info``."""
+
+    backend = "pool"
+
+    def __init__(self, size: int) -> None:
+        self.size = size
+        self._idle: queue.LifoQueue = queue.LifoQueue()
+        self._lock = threading.Lock()
+        self._started = 0
+        self._next_index = 0
+        self._closed = False
+
+    def __enter__(self):
+        self.start()
+        return self
+
+    def __exit__(self, *exc) -> None:
+        self.close()
+
+    def start(self) -> None:
+        """Start one worker now (so start-up errors surface early); the rest start on demand."""
+        with self._lock:
+            if self._started == 0:
+                self._idle.put(self._spawn())
+                self._started = 1
+
+    def close(self) -> None:
+        self._closed = True
+        while True:
+            try:
+                self._idle.get_nowait().close()
+            except queue.Empty:
+                break
+
+    def _spawn(self) -> FramedWorker:
+        raise NotImplementedError
+
+    def info(self) -> SandboxInfo:
+        raise NotImplementedError
+
+    def _acquire(self) -> FramedWorker:
+        while True:
+            with self._lock:
+                if self._closed:
+                    raise SandboxStartError("the sandbox is closed")
+                try:
+                    return self._idle.get_nowait()
+                except queue.Empty:
+                    pass
+                if self._started < self.size:
+                    self._started += 1
+                    try:
+                        return self._spawn()
+                    except SandboxStartError:
+                        self._started -= 1
+                        raise
+            try:
+                # Wakes as soon as a worker is released; the timeout only re-checks
+                # whether a dead worker's slot can be refilled.
+                return self._idle.get(timeout=0.5)
+            except queue.Empty:
+                continue
+
+    def _release(self, worker: FramedWorker | None) -> None:
+        if worker is None:
+            with self._lock:
+                self._started -= 1
+            return
+        if self._closed:
+            worker.close()
+        else:
+            self._idle.put(worker)
+
+    # -- running ----------------------------------------------------------
+    def run(self, request: ExecRequest) -> ExecResult:
+        """Run one program; a dead worker is replaced and the test retried once."""
+        last = ""
+        for _attempt in range(2):
+            try:
+                worker = self._acquire()
+            except SandboxStartError as exc:
+                return ExecResult.infra(str(exc))
+            try:
+                reply = self._exchange(worker, request)
+            except WorkerDied as exc:
+                last = str(exc)
+                log.warning("sandbox worker failed (%s); replacing it", exc)
+                worker.kill()
+                self._release(None)
+                continue
+            self._release(worker)
+            return _to_result(reply)
+        return ExecResult.infra(f"sandbox worker failed twice: {last}")
+
+    def _exchange(self, worker: FramedWorker, request: ExecRequest) -> dict:
+        msg = {
+            "op": "run",
+            "code": request.code,
+            "mode": request.mode.value,
+            "stdin": request.stdin,
+            "args": list(request.args),
+            "func_name": request.func_name,
+            "limits": request.limits.to_wire(),
+        }
+        worker.send(msg)
+        # The worker enforces the limits itself; this deadline only catches a wedged worker.
+        return worker.recv(request.limits.wall_s + 15.0)
+
+    def run_many(self, requests: Sequence[ExecRequest]) -> list[ExecResult]:
+        if len(requests) <= 1:
+            return [self.run(r) for r in requests]
+        with ThreadPoolExecutor(max_workers=min(self.size, len(requests))) as pool:
+            return list(pool.map(self.run, requests))
+
+
+
+def _to_result(reply: dict) -> ExecResult:
+    if reply.get("infra"):
+        return ExecResult.infra(str(reply["infra"]))
+    return ExecResult(
+        status=ExecStatus.COMPLETED,
+        exit_code=reply.get("exit_code"),
+        signal=reply.get("signal"),
+        timed_out=bool(reply.get("timed_out")),
+        cpu_exceeded=bool(reply.get("cpu_exceeded")),
+        output_exceeded=bool(reply.get("output_exceeded")),
+        exception=reply.get("exception"),
+        result_json=reply.get("result"),
+        stdout=base64.b64decode(reply.get("stdout_b64", "")),
+        stderr=reply.get("stderr", ""),
+        cpu_s=float(reply.get("cpu_s", 0.0)),
+        wall_s=float(reply.get("wall_s", 0.0)),
+        max_rss_mb=round(float(reply.get("max_rss_kb", 0)) / 1024, 3),
+    )

@@ -10,10 +10,11 @@ demo: setup
 	.venv/bin/sstar solve problems/lc_max_odd_binary.json --n 4 --rounds 1 --max-tokens 256 --out runs/demo.json
 
 test: setup
-	.venv/bin/python -m pytest -q
+	bash scripts/with-dockerd.sh .venv/bin/python -m pytest -q -rs
 
 check: setup
 	.venv/bin/sstar sandbox check
+	bash scripts/with-dockerd.sh .venv/bin/sstar sandbox check --backend docker
 
 bench: setup
 	.venv/bin/python -m pip install -q --disable-pip-version-check -e '.[bench]'

@@ -9,7 +9,7 @@ The same trivial tests go through, in one run:
 in two shapes: S*'s selection shape (every program run on one input) and the
 grading shape (a program run on its 20 tests, which LiveCodeBench's grader
 runs in one process). Each gets as many parallel workers as the machine has
-cores. It also reports
+cores. It also reports, for the local backend and (when an engine is reachable) the Docker backend,
 the sandbox's per-test overhead: the median round trip of one test through a
 single worker, minus the median time the same program takes run in-process.
 
@@ -165,6 +165,26 @@ def run_shape(name: str, programs: int, tests: int, workers: int) -> dict:
     return rows
 
 
+def docker_overhead_ms(samples: int) -> float | None:
+    """Median round trip of one trivial test through one warm container, or None without an engine."""
+    from sstar.sandbox.docker_backend import DockerSandbox
+    from sstar.sandbox.pool import SandboxStartError
+
+    problem = workload(1, 1)[0]
+    try:
+        with DockerSandbox(workers=1) as sandbox:
+            run_tests(STDIN_CODE, problem, sandbox)
+            trips = []
+            for _ in range(samples):
+                t = time.perf_counter()
+                run_tests(STDIN_CODE, problem, sandbox)
+                trips.append(time.perf_counter() - t)
+    except SandboxStartError as exc:
+        print(f"(Docker skipped: {exc})", file=sys.stderr)
+        return None
+    return statistics.median(trips) * 1000
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--workers", type=int, default=os.cpu_count() or 1)
@@ -176,6 +196,11 @@ def main() -> None:
     print(f"\nper-test overhead (1 worker): median round trip {trip:.2f} ms - in-process run {inproc:.3f} ms "
           f"= {over:.2f} ms")
     figures["overhead_ms"] = {"round_trip": round(trip, 3), "in_process": round(inproc, 4), "overhead": round(over, 3)}
+    docker_trip = docker_overhead_ms(args.overhead_samples)
+    if docker_trip is not None:
+        print(f"per-test overhead, Docker backend (1 container, warm stream): median round trip {docker_trip:.2f} ms "
+              f"- in-process run {inproc:.3f} ms = {docker_trip - inproc:.2f} ms")
+        figures["docker_overhead_ms"] = {"round_trip": round(docker_trip, 3), "overhead": round(docker_trip - inproc, 3)}
     if args.json:
         args.json.write_text(json.dumps(figures, indent=2))
 

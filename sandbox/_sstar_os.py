@@ -80,6 +80,9 @@ class Scratch:
         os.chmod(self.path, self.mode)
 
     def reset(self, owner: int | None = None) -> None:
+        if not os.path.isdir(self.path):  # a program removed its own working directory
+            os.makedirs(self.path, exist_ok=True)
+            self._own()
         if owner is not None and owner != self.owner:
             self.owner = owner
             os.chown(self.path, owner, owner)

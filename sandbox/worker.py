@@ -49,7 +49,9 @@ class Worker:
         self.scratch = Scratch(os.path.join(self.root, "work"), options["scratch_mb"], options["scratch_inodes"],
                                self.child_uid, 0o700, tmpfs)
         # POSIX semaphores (multiprocessing locks) live in /dev/shm: a private, capped one per worker.
-        self.shm = Scratch("/dev/shm", 64, 1024, None, 0o1777, True) if tmpfs else None
+        # (In a container, /dev/shm is the container's own: it is emptied between tests instead.)
+        own_shm = options["shm"] and os.path.isdir("/dev/shm")
+        self.shm = Scratch("/dev/shm", 64, 1024, None, 0o1777, tmpfs) if (tmpfs or own_shm) else None
         self.compiled: dict[str, object] = {}
         install_prelude()
         # The program's environment, set once here rather than after every fork.
@@ -301,7 +303,8 @@ class Worker:
         }
 
 def main(argv: list[str]) -> None:
-    options = {"child_uid": None, "scratch_mb": 256, "scratch_inodes": 20000, "root": "/tmp", "tmpfs": False}
+    options = {"child_uid": None, "scratch_mb": 256, "scratch_inodes": 20000, "root": "/tmp", "tmpfs": False,
+               "shm": False}
     for arg in argv:
         key, _, value = arg.partition("=")
         if key == "--child-uid" and value:
@@ -310,8 +313,8 @@ def main(argv: list[str]) -> None:
             options[key[2:].replace("-", "_")] = int(value)
         elif key == "--root":
             options["root"] = value
-        elif key == "--tmpfs":
-            options["tmpfs"] = True
+        elif key in ("--tmpfs", "--shm"):
+            options[key[2:]] = True
     rfd, wfd = os.dup(0), os.dup(1)
     for fd in (rfd, wfd):
         os.set_inheritable(fd, False)

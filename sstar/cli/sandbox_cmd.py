@@ -11,22 +11,47 @@ from rich.table import Table
 app = typer.Typer(help="Inspect and check the sandbox.", no_args_is_help=True)
 
 
+@app.command("build")
+def build(force: bool = typer.Option(False, "--force", help="Build again even if the image is there.")) -> None:
+    """Build the Docker sandbox image offline (docker import of a root filesystem); idempotent."""
+    from ..sandbox.docker_backend import _client
+    from ..sandbox.docker_image import ImageError, build_image
+    from ..sandbox.pool import SandboxStartError
+    from .common import fail
+
+    try:
+        client = _client("")
+        typer.echo(build_image(client, force=force))
+    except (SandboxStartError, ImageError) as exc:
+        fail(str(exc), code=1)
+
+
 @app.command("check")
 def check(
-    isolation: str = typer.Option("auto", "--isolation", help="auto, bwrap, unshare or none."),
-    workers: int = typer.Option(2, "--workers", min=1, help="Worker processes."),
+    backend: str = typer.Option("local", "--backend", help="local or docker."),
+    isolation: str = typer.Option("auto", "--isolation", help="Local backend: auto, bwrap, unshare or none."),
+    workers: int = typer.Option(2, "--workers", min=1, help="Workers (processes or containers)."),
 ) -> None:
     """Run the built-in hostile programs; exit 0 only if every one gets its expected verdict."""
     import sstar
 
     from ..sandbox.hostile import run_catalogue
-    from ..sandbox.local import LocalSandbox, SandboxStartError
+    from ..sandbox.pool import SandboxStartError
     from .common import fail
 
     if isolation not in ("auto", "bwrap", "unshare", "none"):
         fail(f"unknown isolation {isolation!r}: use auto, bwrap, unshare or none")
+    if backend not in ("local", "docker"):
+        fail(f"unknown backend {backend!r}: use local or docker")
     console = Console()
-    sandbox = LocalSandbox(workers=workers, isolation=isolation)
+    if backend == "docker":
+        from ..sandbox.docker_backend import DockerSandbox
+
+        sandbox = DockerSandbox(workers=workers)
+    else:
+        from ..sandbox.local import LocalSandbox
+
+        sandbox = LocalSandbox(workers=workers, isolation=isolation)
     try:
         info = sandbox.info()
     except SandboxStartError as exc:

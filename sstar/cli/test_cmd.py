@@ -32,10 +32,11 @@ def test(
     problem_id: Optional[str] = typer.Option(None, "--problem-id", help="Pick one problem from a .jsonl file."),
     float_tolerance: Optional[float] = typer.Option(None, "--float-tolerance", help="Accept numbers within this tolerance."),
     workers: int = typer.Option(0, "--workers", min=0, help="Tests run at once (0: one per CPU core)."),
+    sandbox_name: str = typer.Option("local", "--sandbox", help="local or docker."),
     as_json: bool = typer.Option(False, "--json", help="Print one JSON object instead of a table."),
 ) -> None:
     """Run SOLUTION on PROBLEM's tests. Exit 0 if accepted, 1 if not, 2 on bad input."""
-    from ..sandbox.local import LocalSandbox
+    from ..sandbox import make_sandbox
 
     code = read_program(solution)
     try:
@@ -46,8 +47,14 @@ def test(
     if not cases:
         fail(f"{problem_path}: problem {problem.question_id} has no {tests.value} tests")
     limits = effective_limits(problem, time_s=time_limit, memory_mb=memory_limit)
-    with LocalSandbox(workers=workers) as sandbox:
+    try:
+        sandbox = make_sandbox(sandbox_name, workers=workers)
+    except ValueError as exc:
+        fail(str(exc))
+    try:
         report = run_tests(code, problem, sandbox, cases, limits=limits, float_tolerance=float_tolerance)
+    finally:
+        sandbox.close()
     if as_json:
         typer.echo(json.dumps(report.to_dict()))
     else:

@@ -36,6 +36,7 @@ class FramedWorker:
     """Length-prefixed JSON over some byte stream; subclasses move the bytes."""
 
     index = 0
+    runs = 0
     hello: dict = {}
 
     def _write(self, data: bytes) -> None:
@@ -94,6 +95,9 @@ class WorkerPool:
     """A thread-safe pool of workers; subclasses implement ``_spawn`` and ``info``."""
 
     backend = "pool"
+
+    recycle_after: int | None = None
+    """Replace a worker after this many runs (None: never)."""
 
     def __init__(self, size: int) -> None:
         self.size = size
@@ -159,8 +163,13 @@ class WorkerPool:
             with self._lock:
                 self._started -= 1
             return
+        worker.runs += 1
         if self._closed:
             worker.close()
+        elif self.recycle_after and worker.runs >= self.recycle_after:
+            worker.close()  # a fresh one is started on demand
+            with self._lock:
+                self._started -= 1
         else:
             self._idle.put(worker)
 

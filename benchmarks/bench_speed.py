@@ -5,7 +5,7 @@ The scripted model answers with each problem's reference solution after a fixed 
 prompts, sandbox runs, input synthesis, clustering, bookkeeping -- plus the waiting that concurrency
 hides, over the 12 sample problems with n=4 samples and Hypothesis inputs on.
 
-    .venv/bin/python benchmarks/bench_speed.py [--n 4] [--latency 1.0]
+    .venv/bin/python benchmarks/bench_speed.py [--n 4] [--latency 1.0] [--ray]
 """
 
 from __future__ import annotations
@@ -30,6 +30,7 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--n", type=int, default=4)
     parser.add_argument("--latency", type=float, default=1.0, help="seconds each model call takes")
+    parser.add_argument("--ray", action="store_true", help="also run on a local Ray instance")
     args = parser.parse_args()
     names = sorted(p.stem for p in (ROOT / "problems").glob("*.json"))
     problems = {n: load_problem(ROOT / "problems" / f"{n}.json") for n in names}
@@ -55,6 +56,14 @@ def main() -> None:
             minutes = (time.perf_counter() - start) / 60
             print(f"concurrency {concurrency}: {progress.done} problems in {minutes * 60:.1f} s = "
                   f"{progress.done / minutes:.1f} problems/min")
+        if args.ray:
+            for concurrency in (2, 4):
+                start = time.perf_counter()
+                progress = Bench(str(dataset), Path(tmp) / f"ray{concurrency}", model=ScriptedModel(answer),
+                                 config=config, concurrency=concurrency, cache=False, ray="local").run()
+                minutes = (time.perf_counter() - start) / 60
+                print(f"Ray (local instance), {concurrency} actors: {progress.done} problems in {minutes * 60:.1f} s = "
+                      f"{progress.done / minutes:.1f} problems/min (start-up included)")
 
 
 if __name__ == "__main__":

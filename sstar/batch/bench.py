@@ -62,6 +62,8 @@ class Bench:
     cache: bool = True
     redo: bool = False
     model_options: dict = field(default_factory=dict)
+    ray: Optional[str] = None
+    """Run the problems as tasks on a Ray cluster: ``auto``, ``local`` or a cluster address (None: here)."""
 
     def identity(self, model: Model) -> dict:
         model_config = {k: v for k, v in model.config().items() if k not in ("cache",)}
@@ -94,7 +96,8 @@ class Bench:
         if self.redo and results.exists():
             results.rename(self.out / f"results.{int(time.time())}.jsonl.bak")
         model, own_model = self._model()
-        sandbox, own_sandbox = self._sandbox()
+        # With Ray, programs run on the workers' own sandboxes; none is needed here.
+        sandbox, own_sandbox = (None, False) if self.ray else self._sandbox()
         try:
             self._write_config(model)
             progress = Progress(total=len(problems))
@@ -104,10 +107,15 @@ class Bench:
             wanted = {p.question_id for p in problems}
             progress.public_ok = sum(bool(r.get("public_passed")) for r in results_log.records()
                                      if r["question_id"] in wanted)
-            asyncio.run(self._run_all(todo, model, sandbox, results_log, progress, on_progress))
+            if self.ray:
+                from .ray_runner import run_on_ray
+
+                run_on_ray(self, todo, results_log, progress, on_progress)
+            else:
+                asyncio.run(self._run_all(todo, model, sandbox, results_log, progress, on_progress))
             return progress
         finally:
-            if own_sandbox:
+            if own_sandbox and sandbox is not None:
                 sandbox.close()
             if own_model:
                 model.close()
@@ -139,7 +147,7 @@ class Bench:
             if changed:
                 raise BenchError(f"{self.out} holds a run with another {', '.join(changed)}: resume it with the same "
                                  "settings, start over with --redo, or choose another --out")
-        write_json_atomic(path, {**identity, "concurrency": self.concurrency, "cache": self.cache,
+        write_json_atomic(path, {**identity, "concurrency": self.concurrency, "cache": self.cache, "ray": self.ray,
                                  "sandbox": self.sandbox if isinstance(self.sandbox, str) else type(self.sandbox).__name__})
 
     async def _run_all(self, todo: Sequence[Problem], model: Model, sandbox: Sandbox, results: ResultsLog,
@@ -150,28 +158,36 @@ class Bench:
         async def one(problem: Problem) -> None:
             async with gate:
                 try:
-                    result = await engine.asolve(problem)
+                    record = make_record(problem, await engine.asolve(problem))
                 except Exception as exc:  # noqa: BLE001 - one broken problem must not end the batch
                     log.error("%s failed: %s: %s (it will be retried on resume)", problem.question_id,
                               type(exc).__name__, exc)
-                    progress.failed += 1
-                    if on_progress:
-                        on_progress(progress)
-                    return
-            trace = result.to_dict()
-            trace.pop("config", None)  # recorded once, in config.json
-            chosen = result.chosen
-            record = {"question_id": problem.question_id, "program": result.program,
-                      "chosen_index": result.chosen_index, "public_passed": bool(chosen and chosen.passes_public),
-                      "difficulty": problem.difficulty.value if problem.difficulty else None,
-                      "platform": problem.platform.value, "contest_date": problem.contest_date,
-                      "usage": result.usage, "timings": result.timings, "trace": trace}
-            if results.append(record):
-                progress.done += 1
-                progress.public_ok += record["public_passed"]
-                progress.tokens += result.usage.get("total", {}).get("prompt_tokens", 0) + \
-                    result.usage.get("total", {}).get("completion_tokens", 0)
-            if on_progress:
-                on_progress(progress)
+                    record = None
+            account(results, progress, record, on_progress)
 
         await asyncio.gather(*(one(p) for p in todo))
+
+
+def make_record(problem: Problem, result) -> dict:
+    """One line of results.jsonl for a finished problem."""
+    trace = result.to_dict()
+    trace.pop("config", None)  # recorded once, in config.json
+    chosen = result.chosen
+    return {"question_id": problem.question_id, "program": result.program,
+            "chosen_index": result.chosen_index, "public_passed": bool(chosen and chosen.passes_public),
+            "difficulty": problem.difficulty.value if problem.difficulty else None,
+            "platform": problem.platform.value, "contest_date": problem.contest_date,
+            "usage": result.usage, "timings": result.timings, "trace": trace}
+
+
+def account(results: ResultsLog, progress: Progress, record: Optional[dict], on_progress) -> None:
+    """Write a finished problem (None: it failed and will be retried on resume) and update the progress."""
+    if record is None:
+        progress.failed += 1
+    elif results.append(record):
+        progress.done += 1
+        progress.public_ok += record["public_passed"]
+        total = record["usage"].get("total", {})
+        progress.tokens += total.get("prompt_tokens", 0) + total.get("completion_tokens", 0)
+    if on_progress:
+        on_progress(progress)

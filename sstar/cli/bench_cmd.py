@@ -42,6 +42,7 @@ def bench(
     cache: bool = typer.Option(True, "--cache/--no-cache", help="Keep completions in the run folder."),
     redo: bool = typer.Option(False, "--redo", help="Start over (the old results are kept aside)."),
     sandbox: str = typer.Option("local", "--sandbox"),
+    ray: Optional[str] = typer.Option(None, "--ray", help="Run on Ray: auto, local, or a cluster address."),
 ) -> None:
     """Run S* over a dataset; resumable: run the same command again to finish an interrupted run."""
     from ..batch.bench import Bench, BenchError
@@ -55,13 +56,14 @@ def bench(
         fail(str(exc))
     config = as_config(None, n=n, rounds=rounds, selection=selection, max_tokens=max_tokens, seed=seed)
     job = Bench(dataset=dataset, out=out, model=model, sandbox=sandbox, config=config, selection=sel,
-                concurrency=concurrency, cache=cache, redo=redo, model_options={"base_url": base_url} if base_url else {})
+                concurrency=concurrency, cache=cache, redo=redo, model_options={"base_url": base_url} if base_url else {},
+                ray=ray)
     console = Console(stderr=True)
     table = _ProgressView()
     try:
         with Live(table.render(None), console=console, refresh_per_second=2) as live:
             progress = job.run(lambda p: live.update(table.render(p)))
-    except (BenchError, ModelError, ProblemFormatError, ValueError) as exc:
+    except (BenchError, ModelError, ProblemFormatError, ValueError, RuntimeError) as exc:
         fail(str(exc))
     console.print(f"{progress.done}/{progress.total} problems in {out / 'results.jsonl'}"
                   + (f"; {progress.failed} failed (run again to retry them)" if progress.failed else ""))

@@ -98,6 +98,13 @@ class Usage:
     stages: dict[str, StageUsage] = field(default_factory=dict)
     _lock: threading.Lock = field(default_factory=threading.Lock, repr=False, compare=False)
 
+    def __getstate__(self) -> dict:
+        return {"stages": self.stages}
+
+    def __setstate__(self, state: dict) -> None:
+        self.stages = state["stages"]
+        self._lock = threading.Lock()
+
     def record(self, stage: Stage, completions: Sequence[Completion], seconds: float) -> None:
         with self._lock:
             entry = self.stages.setdefault(stage.value, StageUsage())

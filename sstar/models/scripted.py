@@ -38,6 +38,15 @@ class ScriptedModel(ModelBase):
         self._lock = threading.Lock()
         self.calls: list[tuple[Stage, list[Message], SamplingParams]] = []
 
+    def __getstate__(self) -> dict:  # picklable (Ray sends models to its workers); the lock is per process
+        state = dict(self.__dict__)
+        state.pop("_lock", None)
+        return state
+
+    def __setstate__(self, state: dict) -> None:
+        self.__dict__.update(state)
+        self._lock = threading.Lock()
+
     def _sample(self, messages: list[Message], params: SamplingParams, stage: Stage) -> list[Completion]:
         with self._lock:
             self.calls.append((stage, messages, params))

@@ -23,13 +23,6 @@ from ..models.fake_openai import FakeOpenAI
 CONFIG = SStarConfig(n=2, rounds=0, model_inputs=0, hypothesis_inputs=4)
 
 
-@pytest.fixture(scope="module")
-def dataset(tmp_path_factory):
-    path = tmp_path_factory.mktemp("data") / "samples.jsonl"
-    path.write_text("".join(load_problem(PROBLEMS / f"{n}.json").model_dump_json() + "\n" for n in sample_names()))
-    return path
-
-
 def reference_for(content: str) -> str:
     for name in sample_names():
         if load_problem(PROBLEMS / f"{name}.json").question_content.strip()[:200] in content:

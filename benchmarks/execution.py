@@ -125,14 +125,20 @@ def overhead_ms(samples: int) -> tuple[float, float, float]:
                 sys.stdin = old
         inproc.append(time.perf_counter() - t)
     with LocalSandbox(workers=1) as sandbox:
-        run_tests(STDIN_CODE, problem, sandbox)
-        trips = []
-        for _ in range(samples):
-            t = time.perf_counter()
-            run_tests(STDIN_CODE, problem, sandbox)
-            trips.append(time.perf_counter() - t)
-    a, b = statistics.median(trips) * 1000, statistics.median(inproc) * 1000
+        a = median_round_trip_ms(sandbox, problem, samples)
+    b = statistics.median(inproc) * 1000
     return a, b, a - b
+
+
+def median_round_trip_ms(sandbox, problem: Problem, samples: int) -> float:
+    """One warm-up, then the median time of one trivial test through ``sandbox``."""
+    run_tests(STDIN_CODE, problem, sandbox)
+    trips = []
+    for _ in range(samples):
+        t = time.perf_counter()
+        run_tests(STDIN_CODE, problem, sandbox)
+        trips.append(time.perf_counter() - t)
+    return statistics.median(trips) * 1000
 
 
 SHAPES = {
@@ -173,16 +179,10 @@ def docker_overhead_ms(samples: int) -> float | None:
     problem = workload(1, 1)[0]
     try:
         with DockerSandbox(workers=1) as sandbox:
-            run_tests(STDIN_CODE, problem, sandbox)
-            trips = []
-            for _ in range(samples):
-                t = time.perf_counter()
-                run_tests(STDIN_CODE, problem, sandbox)
-                trips.append(time.perf_counter() - t)
+            return median_round_trip_ms(sandbox, problem, samples)
     except SandboxStartError as exc:
         print(f"(Docker skipped: {exc})", file=sys.stderr)
         return None
-    return statistics.median(trips) * 1000
 
 
 def main() -> None:

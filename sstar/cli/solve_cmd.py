@@ -53,10 +53,19 @@ class Progress:
         self.live.update(self._render())
 
 
-def _run(console: Console, work):
-    progress = Progress(console)
-    with progress.live:
-        return work(progress)
+def _execute(work, out: Optional[Path]):
+    """Run the pipeline under the live progress view; bad input exits 2; the trace goes to ``out``."""
+    from ..models import ModelError
+    from .common import fail
+
+    progress = Progress(Console(stderr=True))
+    try:
+        with progress.live:
+            result = work(progress)
+    except (ModelError, ValueError) as exc:
+        fail(str(exc))
+    _write(out, result)
+    return result
 
 
 def solve(
@@ -89,15 +98,10 @@ def solve(
         except ModelError as exc:
             fail(str(exc), code=2)
     options = {"base_url": base_url} if base_url else {}
-    console = Console(stderr=True)
-    try:
-        result = _run(console, lambda progress: run_solve(problem, model=model, sandbox=sandbox, config=config,
-                                                          on_event=progress, model_options=options))
-    except (ModelError, ValueError) as exc:
-        fail(str(exc))
-    _write(out, result)
+    result = _execute(lambda progress: run_solve(problem, model=model, sandbox=sandbox, config=config,
+                                                 on_event=progress, model_options=options), out)
     if result.program is None:
-        console.print("[bold red]no candidate produced code[/]")
+        Console(stderr=True).print("[bold red]no candidate produced code[/]")
         raise typer.Exit(EXIT_NO_CODE)
     typer.echo(result.program, nl=False)
 
@@ -114,25 +118,19 @@ def select(
     out: Optional[Path] = typer.Option(None, "--out", help="Write the full trace here as JSON."),
 ) -> None:
     """Choose among existing programs with input synthesis and selection only."""
-    from ..models import ModelError
     from ..pipeline import select as run_select
     from ..pipeline.api import as_config
-    from .common import fail, read_program
+    from .common import read_program
 
     problem = _problem(problem_path, problem_id)
     for path in candidates:
         read_program(str(path))  # a missing or unreadable file: exit 2 with its name
     config = as_config(None, selection=selection, seed=seed)
     options = {"base_url": base_url} if base_url else {}
-    console = Console(stderr=True)
-    try:
-        result = _run(console, lambda progress: run_select(problem, [Path(p) for p in candidates], model=model,
-                                                           config=config, on_event=progress, model_options=options))
-    except (ModelError, ValueError) as exc:
-        fail(str(exc))
-    _write(out, result)
+    result = _execute(lambda progress: run_select(problem, [Path(p) for p in candidates], model=model,
+                                                  config=config, on_event=progress, model_options=options), out)
     if result.chosen_index is None:
-        console.print("[bold red]no candidate holds a program[/]")
+        Console(stderr=True).print("[bold red]no candidate holds a program[/]")
         raise typer.Exit(EXIT_NO_CODE)
     if as_json:
         typer.echo(json.dumps({"index": result.chosen_index, "path": str(candidates[result.chosen_index]),

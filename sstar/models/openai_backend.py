@@ -15,7 +15,7 @@ import logging
 import os
 import random
 import threading
-from dataclasses import asdict, dataclass, field
+from dataclasses import asdict, dataclass, field, replace
 from typing import Any
 
 from .base import ModelBase, ModelError, failed, split_thinking
@@ -49,8 +49,6 @@ class OpenAIConfig:
     """Sent as ``thinking_budget`` in the request body (servers that support a thinking budget)."""
 
     def resolved(self) -> "OpenAIConfig":
-        from dataclasses import replace
-
         return replace(self, base_url=self.base_url or os.environ.get("OPENAI_BASE_URL") or None,
                        api_key=self.api_key or os.environ.get("OPENAI_API_KEY") or None)
 
@@ -71,7 +69,7 @@ class OpenAIModel(ModelBase):
             raise ModelError("the openai backend needs the openai package: pip install openai") from exc
         super().__init__(model)
         base = config or OpenAIConfig()
-        self.settings = OpenAIConfig(**{**_fields(base), **options}).resolved() if options else base.resolved()
+        self.settings = replace(base, **options).resolved()
         if not self.settings.api_key and not self.settings.base_url:
             raise ModelError("no OpenAI API key: set OPENAI_API_KEY, or point --base-url / OPENAI_BASE_URL "
                              "at an OpenAI-compatible server")
@@ -128,8 +126,6 @@ class OpenAIModel(ModelBase):
     async def _singles(self, messages, params: SamplingParams, count: int, offset: int = 0) -> list[Completion]:
         async def one(i: int) -> list[Completion]:
             seed = None if params.seed is None else params.seed + offset + i
-            from dataclasses import replace
-
             return await self._request(messages, replace(params, seed=seed), 1)
 
         batches = await asyncio.gather(*(one(i) for i in range(count)))
@@ -238,10 +234,6 @@ class OpenAIModel(ModelBase):
 
 class _Fatal(Exception):
     pass
-
-
-def _fields(config) -> dict[str, Any]:
-    return {k: getattr(config, k) for k in config.__dataclass_fields__}
 
 
 def _retry_after(response) -> float | None:

@@ -10,7 +10,7 @@ from __future__ import annotations
 import logging
 import os
 import threading
-from dataclasses import asdict, dataclass
+from dataclasses import asdict, dataclass, replace
 from pathlib import Path
 from typing import Any
 
@@ -56,7 +56,7 @@ class TransformersModel(ModelBase):
     def __init__(self, path: str, config: TransformersConfig | None = None, **options: Any) -> None:
         super().__init__(path)
         base = config or TransformersConfig()
-        self.settings = TransformersConfig(**{**asdict(base), **options}) if options else base
+        self.settings = replace(base, **options)
         torch, transformers = _import_torch()
         self._lock = threading.Lock()
         s = self.settings

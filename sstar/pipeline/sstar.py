@@ -230,7 +230,7 @@ class SStar:
 
     def _synth_limits(self, problem: Problem) -> Limits:
         base = self._limits(problem)
-        return base.with_overrides(time_s=min(base.time_s, self.config.synth_time_limit_s), wall_time_s=None)
+        return base.with_overrides(time_s=min(base.time_s, self.config.synth_time_limit_s))
 
     async def _public(self, run: Run, code: Optional[str], index: int, round_no: int = 0) -> RoundRecord:
         problem = run.problem

@@ -18,7 +18,7 @@ import os
 import socket
 import struct
 import uuid
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 from .docker_image import PYTHON, WORKER_DIR, build_image
 from .pool import FramedWorker, SandboxStartError, WorkerDied, WorkerPool
@@ -145,7 +145,7 @@ class DockerSandbox(WorkerPool):
 
     def __init__(self, config: DockerSandboxConfig | None = None, **overrides) -> None:
         base = config or DockerSandboxConfig()
-        self.config = DockerSandboxConfig(**{**base.__dict__, **overrides}) if overrides else base
+        self.config = replace(base, **overrides)
         super().__init__(self.config.workers or os.cpu_count() or 1)
         self.recycle_after = self.config.recycle_after
         self.run_id = uuid.uuid4().hex[:12]

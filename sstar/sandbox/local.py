@@ -14,7 +14,7 @@ import select
 import shutil
 import subprocess
 import tempfile
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 
 from .isolation import Isolation, available, base_interpreter, hidden_dirs, worker_argv, worker_source
 from .pool import FramedWorker, SandboxStartError, WorkerDied, WorkerPool
@@ -120,7 +120,7 @@ class LocalSandbox(WorkerPool):
 
     def __init__(self, config: LocalSandboxConfig | None = None, **overrides) -> None:
         base = config or LocalSandboxConfig()
-        self.config = LocalSandboxConfig(**{**base.__dict__, **overrides}) if overrides else base
+        self.config = replace(base, **overrides)
         super().__init__(self.config.workers or os.cpu_count() or 1)
         self.python = self.config.python or base_interpreter()
         self.worker_file = worker_source()

@@ -54,23 +54,24 @@ def grade(result: ExecResult, test: TestCase, limits: Limits, index: int = 0,
         if test.testtype is TestType.FUNCTIONAL:
             verdict, message, output = _grade_value(result, test, float_tolerance)
         else:
-            try:
-                output = result.stdout.decode("utf-8")
-            except UnicodeDecodeError:
-                verdict, message = Verdict.WRONG_ANSWER, "output is not valid UTF-8"
-                output = result.stdout.decode("utf-8", "replace")
-            else:
-                ok, message = compare_stdout(output, test.output, float_tolerance)
-                verdict = Verdict.ACCEPTED if ok else Verdict.WRONG_ANSWER
+            # The raw bytes go to the comparison, which reads them in place (never the whole
+            # output as text or tokens); invalid UTF-8 is a wrong answer there.
+            ok, message = compare_stdout(result.stdout, test.output, float_tolerance)
+            verdict = Verdict.ACCEPTED if ok else Verdict.WRONG_ANSWER
     elif test.testtype is TestType.FUNCTIONAL:
         output = result.result_json or ""
-    else:
-        output = result.stdout.decode("utf-8", "replace")
+    if test.testtype is TestType.STDIN:
+        output = _preview(result.stdout)
     return TestResult(
         index=index, verdict=verdict, time_s=result.wall_s, cpu_s=result.cpu_s, memory_mb=result.max_rss_mb,
         message=message, output=output[:PREVIEW_CHARS], stderr=result.stderr[-PREVIEW_CHARS:],
         exit_code=result.exit_code, signal=result.signal,
     )
+
+
+def _preview(stdout: bytes) -> str:
+    """The start of the output as text: only the first PREVIEW_CHARS characters are decoded."""
+    return stdout[:4 * PREVIEW_CHARS].decode("utf-8", "replace")[:PREVIEW_CHARS]
 
 
 def _grade_value(result: ExecResult, test: TestCase, tol: float | None) -> tuple[Verdict, str, str]:

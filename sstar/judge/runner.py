@@ -8,6 +8,7 @@ from typing import Sequence
 
 from ..problem import Problem, TestCase, TestType
 from ..sandbox.protocol import ExecRequest, ExecResult, ExecStatus, Limits, Mode, Sandbox
+from . import strict
 from .compare import compare_stdout, compare_values
 from .verdict import JudgeReport, TestResult, Verdict
 
@@ -78,14 +79,17 @@ def _grade_value(result: ExecResult, test: TestCase, tol: float | None) -> tuple
     if result.result_json is None:
         return Verdict.WRONG_ANSWER, "the function returned nothing (the process exited before returning)", ""
     actual = json.loads(result.result_json)
+    found = strict.rejected(actual)
+    if found is not None:
+        return Verdict.WRONG_ANSWER, strict.rejection_message(found), result.result_json
     ok, message = compare_values(actual, json.loads(test.output), tol)
     return (Verdict.ACCEPTED if ok else Verdict.WRONG_ANSWER), message, result.result_json
 
 
 def request_for(code: str, problem: Problem, test: TestCase, limits: Limits) -> ExecRequest:
     if test.testtype is TestType.FUNCTIONAL:
-        return ExecRequest(code=code, mode=Mode.FUNCTIONAL, args=test.arguments(),
-                           func_name=problem.func_name, limits=limits)
+        return ExecRequest(code=strict.with_strict_results(code, problem.func_name), mode=Mode.FUNCTIONAL,
+                           args=test.arguments(), func_name=problem.func_name, limits=limits)
     return ExecRequest(code=code, mode=Mode.STDIN, stdin=test.input, limits=limits)
 
 

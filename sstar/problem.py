@@ -12,6 +12,7 @@ import base64
 import enum
 import io
 import json
+import math
 import pickle
 import re
 import zlib
@@ -98,7 +99,7 @@ def decode_test_cases(value: Any) -> Any:
     if not text:
         return []
     if text[0] == "[":
-        return json.loads(text)
+        return _json(text)
     raw = zlib.decompress(base64.b64decode(text))
     inner = _RestrictedUnpickler(io.BytesIO(raw)).load()
     if isinstance(inner, bytes):
@@ -161,7 +162,7 @@ class Problem(BaseModel):
         if value is None or value == "":
             return {}
         if isinstance(value, str):
-            return json.loads(value)
+            return _json(value)
         return value
 
     @model_validator(mode="after")
@@ -173,11 +174,14 @@ class Problem(BaseModel):
                 for part, texts in (("input", test.arguments()), ("output", (test.output,))):
                     for text in texts:
                         try:
-                            json.loads(text)
-                        except ValueError:
-                            raise ValueError(f"{field}[{i}].{part}: not JSON: {text[:60]!r}") from None
+                            _json(text)
+                        except ValueError as exc:
+                            raise ValueError(f"{field}[{i}].{part}: {exc}: {text[:60]!r}") from None
         if self.test_type is TestType.FUNCTIONAL and not self.func_name:
             raise ValueError("functional problem without metadata.func_name or a method in starter_code")
+        for key, (low, high) in _LIMITS.items():
+            if key in self.metadata:
+                _limit(key, self.metadata[key], low, high)
         return self
 
     # -- derived ----------------------------------------------------------
@@ -207,19 +211,54 @@ class Problem(BaseModel):
         raise ValueError(f"unknown test selection {which!r}: use public, private or all")
 
     def limit_overrides(self) -> dict[str, float]:
-        """Per-problem limits from ``metadata`` (``time_limit_s``, ``memory_limit_mb``)."""
+        """Per-problem limits from ``metadata`` (``time_limit_s``, ``memory_limit_mb``; checked on load)."""
         out: dict[str, float] = {}
         for key, field in (("time_limit_s", "time_s"), ("memory_limit_mb", "memory_mb")):
             if key in self.metadata:
-                out[field] = float(self.metadata[key]) if field == "time_s" else int(self.metadata[key])
+                value = _limit(key, self.metadata[key], *_LIMITS[key])
+                out[field] = value if field == "time_s" else max(1, int(value))
         return out
+
+
+_LIMITS = {"time_limit_s": (0.0, 86400.0), "memory_limit_mb": (1.0, float(1 << 20))}
+"""Per-problem limits: exclusive lower bound for time, inclusive for memory; a day and a TiB at most."""
+
+
+def _limit(key: str, value: Any, low: float, high: float) -> float:
+    """A metadata limit as a number, or a ValueError saying why it is not one."""
+    number = None
+    if isinstance(value, (int, float)) and not isinstance(value, bool):
+        number = float(value)
+    elif isinstance(value, str):
+        try:
+            number = float(value)
+        except ValueError:
+            pass
+    if number is None or math.isnan(number):
+        raise ValueError(f"metadata.{key} must be a number, got {value!r:.40}")
+    positive = number > low if key == "time_limit_s" else number >= low
+    if not positive or number > high:
+        raise ValueError(f"metadata.{key} must be {'above' if key == 'time_limit_s' else 'at least'} {low:.0f} "
+                         f"and at most {high:.0f}, got {value!r:.40}")
+    return number
+
+
+def _json(text: str) -> Any:
+    """json.loads whose every failure is a ValueError (too deep, too long a number included)."""
+    try:
+        return json.loads(text)
+    except RecursionError:
+        raise ValueError("JSON nested too deeply") from None
+    except ValueError as exc:
+        raise ValueError(f"not JSON ({exc})") from None
 
 
 def _describe(exc: ValidationError) -> str:
     parts = []
     for err in exc.errors()[:3]:
-        loc = ".".join(str(p) for p in err["loc"]) or "record"
-        parts.append(f"field '{loc}': {err['msg']}")
+        loc = ".".join(str(p) for p in err["loc"])
+        message = err["msg"].removeprefix("Value error, ")
+        parts.append(f"field '{loc}': {message}" if loc else message)
     return "; ".join(parts)
 
 
@@ -236,28 +275,39 @@ def problem_from_dict(record: Any, source: str = "<dict>", line: int | None = No
 def iter_problems(path: str | Path) -> Iterator[Problem]:
     """Problems from a ``.json`` file (one object or a list) or a ``.jsonl`` file."""
     path = Path(path)
+    if path.is_dir():
+        raise ProblemFormatError(f"{path}: is a directory, not a problem file (.json or .jsonl)")
     if not path.is_file():
         raise ProblemFormatError(f"{path}: no such file")
-    if path.suffix == ".jsonl":
-        with path.open(encoding="utf-8") as fh:
-            for number, text in enumerate(fh, start=1):
-                if not text.strip():
-                    continue
-                try:
-                    record = json.loads(text)
-                except json.JSONDecodeError as exc:
-                    raise ProblemFormatError(f"{path}, line {number}: invalid JSON ({exc.msg}, column {exc.colno})") from None
-                yield problem_from_dict(record, str(path), number)
-        return
     try:
-        data = json.loads(path.read_text(encoding="utf-8"))
-    except json.JSONDecodeError as exc:
-        raise ProblemFormatError(f"{path}, line {exc.lineno}: invalid JSON ({exc.msg})") from None
-    except UnicodeDecodeError as exc:
-        raise ProblemFormatError(f"{path}: not UTF-8 text ({exc.reason})") from None
+        if path.suffix == ".jsonl":
+            with path.open("rb") as fh:
+                for number, raw in enumerate(fh, start=1):
+                    if raw.strip():
+                        yield problem_from_dict(_record(raw, f"{path}, line {number}"), str(path), number)
+            return
+        data = _record(path.read_bytes(), str(path))
+    except OSError as exc:
+        raise ProblemFormatError(f"{path}: cannot read ({exc.strerror or exc})") from None
     records = data if isinstance(data, list) else [data]
     for i, record in enumerate(records):
         yield problem_from_dict(record, f"{path}" + (f" [record {i}]" if isinstance(data, list) else ""))
+
+
+def _record(raw: bytes, where: str) -> Any:
+    try:
+        text = raw.decode("utf-8")
+    except UnicodeDecodeError as exc:
+        raise ProblemFormatError(f"{where}: not UTF-8 text ({exc.reason} at byte {exc.start})") from None
+    try:
+        return json.loads(text)
+    except json.JSONDecodeError as exc:
+        line = f", line {exc.lineno}" if ", line" not in where else ""
+        raise ProblemFormatError(f"{where}{line}: invalid JSON ({exc.msg}, column {exc.colno})") from None
+    except RecursionError:
+        raise ProblemFormatError(f"{where}: invalid JSON (nested too deeply)") from None
+    except ValueError as exc:  # e.g. an integer too long to convert
+        raise ProblemFormatError(f"{where}: invalid JSON ({exc})") from None
 
 
 def load_problems(path: str | Path) -> list[Problem]:

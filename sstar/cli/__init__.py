@@ -42,4 +42,26 @@ app.add_typer(model_cmd.app, name="model")
 
 
 def main() -> None:
-    app()
+    """The entry point. Usage errors (a missing argument, a value out of range) are one line and
+    exit 2 like every other bad input, instead of click's framed multi-line report."""
+    import sys
+
+    try:  # typer >= 0.25 ships its own copy of click
+        from typer._click import exceptions
+    except ImportError:  # pragma: no cover - older typer on the real click
+        from click import exceptions
+
+    from .common import print_error
+
+    try:
+        code = app(standalone_mode=False)
+    except exceptions.NoArgsIsHelpError as exc:
+        print(exc.format_message(), file=sys.stderr)  # the help text itself
+        sys.exit(exc.exit_code)
+    except exceptions.ClickException as exc:
+        ctx = getattr(exc, "ctx", None)
+        print_error(exc.format_message() + (f" (see {ctx.command_path} --help)" if ctx is not None else ""))
+        sys.exit(exc.exit_code)
+    except typer.Abort:
+        sys.exit(130)
+    sys.exit(code if isinstance(code, int) else 0)

@@ -6,6 +6,7 @@ from typing import NoReturn
 
 import typer
 from rich.console import Console
+from rich.markup import escape
 
 EXIT_BAD_INPUT = 2
 
@@ -14,9 +15,15 @@ def stderr_console() -> Console:
     return Console(stderr=True)
 
 
+def print_error(message: str) -> None:
+    """One line on stderr, never wrapped whatever the terminal's width, brackets shown as they are."""
+    one_line = " ".join(str(message).split())
+    stderr_console().print(f"[bold red]error:[/] {escape(one_line)}", highlight=False, markup=True, soft_wrap=True)
+
+
 def fail(message: str, code: int = EXIT_BAD_INPUT) -> NoReturn:
     """Print one clear line to stderr and exit (2: bad input)."""
-    stderr_console().print(f"[bold red]error:[/] {message}", highlight=False, markup=True)
+    print_error(message)
     raise typer.Exit(code)
 
 

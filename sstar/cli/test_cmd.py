@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import math
 from enum import Enum
 from typing import Optional
 
@@ -30,7 +31,8 @@ def test(
     time_limit: Optional[float] = typer.Option(None, "--time-limit", min=0.01, help="CPU seconds per test."),
     memory_limit: Optional[int] = typer.Option(None, "--memory-limit", min=16, help="Memory per test, in MB."),
     problem_id: Optional[str] = typer.Option(None, "--problem-id", help="Pick one problem from a .jsonl file."),
-    float_tolerance: Optional[float] = typer.Option(None, "--float-tolerance", help="Accept numbers within this tolerance."),
+    float_tolerance: Optional[float] = typer.Option(None, "--float-tolerance",
+                                                    help="Accept numbers within this tolerance (0 or more)."),
     workers: int = typer.Option(0, "--workers", min=0, help="Tests run at once (0: one per CPU core)."),
     sandbox_name: str = typer.Option("local", "--sandbox", help="local or docker."),
     as_json: bool = typer.Option(False, "--json", help="Print one JSON object instead of a table."),
@@ -38,6 +40,8 @@ def test(
     """Run SOLUTION on PROBLEM's tests. Exit 0 if accepted, 1 if not, 2 on bad input."""
     from ..sandbox import make_sandbox
 
+    if float_tolerance is not None and not (math.isfinite(float_tolerance) and float_tolerance >= 0):
+        fail(f"--float-tolerance must be a finite number, 0 or more, got {float_tolerance:g}")
     code = read_program(solution)
     try:
         problem = load_problem(problem_path, problem_id)

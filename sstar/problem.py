@@ -284,9 +284,9 @@ def iter_problems(path: str | Path) -> Iterator[Problem]:
             with path.open("rb") as fh:
                 for number, raw in enumerate(fh, start=1):
                     if raw.strip():
-                        yield problem_from_dict(_record(raw, f"{path}, line {number}"), str(path), number)
+                        yield problem_from_dict(json_record(raw, f"{path}, line {number}"), str(path), number)
             return
-        data = _record(path.read_bytes(), str(path))
+        data = json_record(path.read_bytes(), str(path))
     except OSError as exc:
         raise ProblemFormatError(f"{path}: cannot read ({exc.strerror or exc})") from None
     records = data if isinstance(data, list) else [data]
@@ -294,7 +294,8 @@ def iter_problems(path: str | Path) -> Iterator[Problem]:
         yield problem_from_dict(record, f"{path}" + (f" [record {i}]" if isinstance(data, list) else ""))
 
 
-def _record(raw: bytes, where: str) -> Any:
+def json_record(raw: bytes, where: str) -> Any:
+    """One JSON document from raw bytes; every failure a ProblemFormatError naming ``where``."""
     try:
         text = raw.decode("utf-8")
     except UnicodeDecodeError as exc:

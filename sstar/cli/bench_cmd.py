@@ -50,6 +50,8 @@ def bench(
     from ..pipeline.api import as_config
     from ..problem import ProblemFormatError
 
+    if out.exists() and not out.is_dir():
+        fail(f"--out {out}: is a file; --out names the run folder (results.jsonl, config.json, cache)")
     try:
         sel = _selection(release, start_date, end_date, difficulty, platform, limit)
     except ValueError as exc:

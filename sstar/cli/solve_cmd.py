@@ -58,10 +58,16 @@ def _execute(work, out: Optional[Path]):
     from ..models import ModelError
     from .common import fail
 
+    if out is not None and out.is_dir():  # found out now, not after the whole run
+        fail(f"--out {out}: is a directory; name the JSON file to write")
     progress = Progress(Console(stderr=True))
     try:
-        with progress.live:
-            result = work(progress)
+        try:
+            with progress.live:
+                result = work(progress)
+        finally:
+            if not progress.console.is_terminal:
+                progress.console.line()  # rich leaves the last frame unterminated off a terminal
     except (ModelError, ValueError) as exc:
         fail(str(exc))
     _write(out, result)

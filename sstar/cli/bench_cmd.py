@@ -63,8 +63,12 @@ def bench(
     console = Console(stderr=True)
     table = _ProgressView()
     try:
-        with Live(table.render(None), console=console, refresh_per_second=2) as live:
-            progress = job.run(lambda p: live.update(table.render(p)))
+        try:
+            with Live(table.render(None), console=console, refresh_per_second=2) as live:
+                progress = job.run(lambda p: live.update(table.render(p)))
+        finally:
+            if not console.is_terminal:
+                console.line()  # rich leaves the last frame unterminated off a terminal
     except (BenchError, ModelError, ProblemFormatError, ValueError, RuntimeError) as exc:
         fail(str(exc))
     console.print(f"{progress.done}/{progress.total} problems in {out / 'results.jsonl'}"

@@ -13,13 +13,18 @@ from .compare import compare_stdout, compare_values
 from .verdict import JudgeReport, TestResult, Verdict
 
 PREVIEW_CHARS = 2000
+_EXCEPTIONS = {"UnserializableResult": "the return value cannot be turned into JSON (only lists, dicts, strings, "
+                                       "numbers, booleans and None can be compared with the expected output)"}
 
 
 def _memory_exhausted(result: ExecResult, limits: Limits) -> bool:
     if result.exception == "MemoryError":
         return True
+    # The last stderr line counts only for a program that failed by itself: one that logs the
+    # word "MemoryError" and exits 0, or is then killed for time, did not run out of memory.
+    failed = result.exit_code not in (0, None) and not (result.timed_out or result.cpu_exceeded)
     tail = [line for line in result.stderr.strip().splitlines() if line.strip()]
-    if tail and (tail[-1].startswith("MemoryError") or "Cannot allocate memory" in tail[-1]):
+    if failed and tail and (tail[-1].startswith("MemoryError") or "Cannot allocate memory" in tail[-1]):
         return True
     # Killed without a time-out while at its memory ceiling: the kernel's OOM killer.
     return result.signal == signals.SIGKILL and not (result.timed_out or result.cpu_exceeded) \
@@ -42,7 +47,8 @@ def classify(result: ExecResult, limits: Limits) -> tuple[Verdict | None, str]:
         name = signals.Signals(result.signal).name if result.signal in signals.valid_signals() else str(result.signal)
         return Verdict.RUNTIME_ERROR, f"killed by {name}"
     if result.exit_code not in (0, None):
-        last = result.stderr.strip().splitlines()[-1:] or [f"exit code {result.exit_code}"]
+        last = result.stderr.strip().splitlines()[-1:] or [_EXCEPTIONS.get(result.exception or "", "")
+                                                          or f"exit code {result.exit_code}"]
         return Verdict.RUNTIME_ERROR, last[0][:300]
     return None, ""
 

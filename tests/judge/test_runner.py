@@ -31,6 +31,16 @@ def done(**kw):
     (done(exit_code=3, stdout=b"42\n"), STDIN, Verdict.RUNTIME_ERROR),
     (done(output_exceeded=True, cpu_exceeded=True), STDIN, Verdict.OUTPUT_LIMIT),
     (ExecResult.infra("daemon gone"), STDIN, Verdict.INFRA_ERROR),
+    # Precedence: a stderr line saying MemoryError is no memory verdict for a program that exited 0
+    # or was killed for time; an uncaught MemoryError outranks a later time-out.
+    (done(stdout=b"42\n", stderr="MemoryError (just a log line)\n"), STDIN, Verdict.ACCEPTED),
+    (done(exit_code=None, signal=9, timed_out=True, stderr="MemoryError\n"), STDIN, Verdict.TIME_LIMIT),
+    (done(exit_code=None, signal=9, cpu_exceeded=True, stderr="MemoryError\n"), STDIN, Verdict.TIME_LIMIT),
+    (done(exit_code=None, signal=9, timed_out=True, exception="MemoryError"), STDIN, Verdict.MEMORY_LIMIT),
+    (done(exit_code=None, signal=9, timed_out=True, max_rss_mb=99.0), STDIN, Verdict.TIME_LIMIT),
+    (done(exit_code=1, stderr="OSError: [Errno 12] Cannot allocate memory\n"), STDIN, Verdict.MEMORY_LIMIT),
+    (done(exit_code=1, stderr="ValueError: x\n", stdout=b"42\n"), STDIN, Verdict.RUNTIME_ERROR),
+    (done(output_exceeded=True, timed_out=True, exit_code=None, signal=9), STDIN, Verdict.OUTPUT_LIMIT),
     (done(result_json="[1, 2]"), FUNC, Verdict.ACCEPTED),
     (done(result_json="[1, 2]", stdout=b"garbage"), FUNC, Verdict.ACCEPTED),
     (done(result_json="[2, 1]"), FUNC, Verdict.WRONG_ANSWER),
@@ -63,3 +73,19 @@ def test_functional_tuple_result_compares_as_list(sandbox):
     assert run_tests("class Solution:\n    def pair(self, x):\n        return (x, x + 1)\n", problem, sandbox).accepted
     top_level = "def pair(x):\n    return [x, x + 1]\n"
     assert run_tests(top_level, problem, sandbox).accepted
+
+
+def test_unserializable_result_says_why():
+    result = grade(done(exit_code=1, exception="UnserializableResult"), FUNC, LIMITS)
+    assert result.verdict is Verdict.RUNTIME_ERROR and "cannot be turned into JSON" in result.message
+
+
+def test_stderr_mentioning_memory_error_with_right_answer_is_accepted(sandbox):
+    problem = Problem(question_id="m", public_test_cases=(TestCase(input="", output="42\n", testtype=TestType.STDIN),))
+    code = "import sys\nprint(42)\nprint('MemoryError: only a log line', file=sys.stderr)\n"
+    assert run_tests(code, problem, sandbox).accepted
+
+
+def test_stdout_preview_is_the_start_of_a_long_output():
+    result = grade(done(stdout=b"x" * 10_000_000 + b"\xff"), STDIN, LIMITS)
+    assert result.verdict is Verdict.WRONG_ANSWER and result.output == "x" * 2000

@@ -84,7 +84,11 @@ def _preview(stdout: bytes) -> str:
 def _grade_value(result: ExecResult, test: TestCase, tol: float | None) -> tuple[Verdict, str, str]:
     if result.result_json is None:
         return Verdict.WRONG_ANSWER, "the function returned nothing (the process exited before returning)", ""
-    actual = json.loads(result.result_json)
+    try:
+        actual = json.loads(result.result_json)
+    except RecursionError:  # deeper than any expected value can be (problem files are loaded the same way)
+        return Verdict.WRONG_ANSWER, "the return value is nested too deeply to equal the expected one", \
+            result.result_json[:PREVIEW_CHARS]
     found = strict.rejected(actual)
     if found is not None:
         return Verdict.WRONG_ANSWER, strict.rejection_message(found), result.result_json

@@ -89,3 +89,12 @@ def test_stderr_mentioning_memory_error_with_right_answer_is_accepted(sandbox):
 def test_stdout_preview_is_the_start_of_a_long_output():
     result = grade(done(stdout=b"x" * 10_000_000 + b"\xff"), STDIN, LIMITS)
     assert result.verdict is Verdict.WRONG_ANSWER and result.output == "x" * 2000
+
+
+def test_a_result_nested_deeper_than_json_loads_is_a_wrong_answer(sandbox):
+    problem = Problem(question_id="d", starter_code="class Solution:\n    def f(self, x):\n",
+                      public_test_cases=(TestCase(input="3", output="[1]", testtype=TestType.FUNCTIONAL),))
+    code = ("class Solution:\n    def f(self, x):\n        import sys\n        sys.setrecursionlimit(100000)\n"
+            "        value = []\n        for _ in range(20000):\n            value = [value]\n        return value\n")
+    report = run_tests(code, problem, sandbox)
+    assert report.verdict is Verdict.WRONG_ANSWER and "nested too deeply" in report.tests[0].message

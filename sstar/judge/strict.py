@@ -18,12 +18,11 @@ from typing import Any
 MARKER = "__sstar_not_comparable__"
 """The one key of the object that stands for a result LiveCodeBench's == would reject."""
 
-_SUFFIX = '''
-
+_CHECK = '''
 def __sstar_strict_results(name, marker):
-    # Appended by sstar's judge (sstar/judge/strict.py): LiveCodeBench's grader compares the
-    # return value with ==, so a tuple inside it, a set or a non-string dict key is a wrong
-    # answer; JSON would hide them, so they are reported before the value is serialised.
+    # From sstar's judge (sstar/judge/strict.py): LiveCodeBench's grader compares the return
+    # value with ==, so a tuple inside it, a set or a non-string dict key is a wrong answer;
+    # JSON would hide them, so they are reported before the value is serialised.
     import functools, inspect
 
     def offence(value):
@@ -79,8 +78,12 @@ del __sstar_strict_results
 
 
 def with_strict_results(code: str, func_name: str) -> str:
-    """``code`` with the wrapper that reports results LiveCodeBench's ``==`` would reject."""
-    return code + _SUFFIX.replace("@ARGS@", f"{func_name!r}, {MARKER!r}")
+    """``code`` with the wrapper that reports results LiveCodeBench's ``==`` would reject.
+
+    One line is appended; the wrapper is compiled under its own file name, so that its frame in a
+    traceback (between the caller and the program's function) says where it comes from."""
+    check = _CHECK.replace("@ARGS@", f"{func_name!r}, {MARKER!r}")
+    return f"{code}\n\nexec(compile({check!r}, '<sstar: LiveCodeBench == check>', 'exec'))\n"
 
 
 def rejected(value: Any) -> str | None:

@@ -100,3 +100,10 @@ def test_generated_results_same_verdict_as_livecodebench(sandbox, value):
     output = json.dumps(as_json(value))
     report = run_tests(code, problem(output), sandbox)
     assert report.accepted == livecodebench_accepts(code, output), (value, report.tests[0].message)
+
+
+def test_a_crash_still_reads_as_the_programs_own(sandbox):
+    report = run_tests(method("return 1 // 0"), problem("[1]"), sandbox)
+    stderr = report.tests[0].stderr
+    assert report.verdict is Verdict.RUNTIME_ERROR and "ZeroDivisionError" in report.tests[0].message
+    assert "<sstar: LiveCodeBench == check>" in stderr and '"<solution>", line 4, in f' in stderr

@@ -12,7 +12,6 @@ import base64
 import enum
 import io
 import json
-import math
 import pickle
 import re
 import zlib
@@ -20,6 +19,8 @@ from pathlib import Path
 from typing import Any, Iterator
 
 from pydantic import BaseModel, ConfigDict, ValidationError, field_validator, model_validator
+
+from .problem_checks import LIMITS, check_limit, loads_json
 
 
 class ProblemFormatError(ValueError):
@@ -99,7 +100,7 @@ def decode_test_cases(value: Any) -> Any:
     if not text:
         return []
     if text[0] == "[":
-        return _json(text)
+        return loads_json(text)
     raw = zlib.decompress(base64.b64decode(text))
     inner = _RestrictedUnpickler(io.BytesIO(raw)).load()
     if isinstance(inner, bytes):
@@ -162,7 +163,7 @@ class Problem(BaseModel):
         if value is None or value == "":
             return {}
         if isinstance(value, str):
-            return _json(value)
+            return loads_json(value)
         return value
 
     @model_validator(mode="after")
@@ -174,14 +175,14 @@ class Problem(BaseModel):
                 for part, texts in (("input", test.arguments()), ("output", (test.output,))):
                     for text in texts:
                         try:
-                            _json(text)
+                            loads_json(text)
                         except ValueError as exc:
                             raise ValueError(f"{field}[{i}].{part}: {exc}: {text[:60]!r}") from None
         if self.test_type is TestType.FUNCTIONAL and not self.func_name:
             raise ValueError("functional problem without metadata.func_name or a method in starter_code")
-        for key, (low, high) in _LIMITS.items():
+        for key, (low, high) in LIMITS.items():
             if key in self.metadata:
-                _limit(key, self.metadata[key], low, high)
+                check_limit(key, self.metadata[key], low, high)
         return self
 
     # -- derived ----------------------------------------------------------
@@ -215,42 +216,9 @@ class Problem(BaseModel):
         out: dict[str, float] = {}
         for key, field in (("time_limit_s", "time_s"), ("memory_limit_mb", "memory_mb")):
             if key in self.metadata:
-                value = _limit(key, self.metadata[key], *_LIMITS[key])
+                value = check_limit(key, self.metadata[key], *LIMITS[key])
                 out[field] = value if field == "time_s" else max(1, int(value))
         return out
-
-
-_LIMITS = {"time_limit_s": (0.0, 86400.0), "memory_limit_mb": (1.0, float(1 << 20))}
-"""Per-problem limits: exclusive lower bound for time, inclusive for memory; a day and a TiB at most."""
-
-
-def _limit(key: str, value: Any, low: float, high: float) -> float:
-    """A metadata limit as a number, or a ValueError saying why it is not one."""
-    number = None
-    if isinstance(value, (int, float)) and not isinstance(value, bool):
-        number = float(value)
-    elif isinstance(value, str):
-        try:
-            number = float(value)
-        except ValueError:
-            pass
-    if number is None or math.isnan(number):
-        raise ValueError(f"metadata.{key} must be a number, got {value!r:.40}")
-    positive = number > low if key == "time_limit_s" else number >= low
-    if not positive or number > high:
-        raise ValueError(f"metadata.{key} must be {'above' if key == 'time_limit_s' else 'at least'} {low:.0f} "
-                         f"and at most {high:.0f}, got {value!r:.40}")
-    return number
-
-
-def _json(text: str) -> Any:
-    """json.loads whose every failure is a ValueError (too deep, too long a number included)."""
-    try:
-        return json.loads(text)
-    except RecursionError:
-        raise ValueError("JSON nested too deeply") from None
-    except ValueError as exc:
-        raise ValueError(f"not JSON ({exc})") from None
 
 
 def _describe(exc: ValidationError) -> str:

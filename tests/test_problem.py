@@ -113,3 +113,31 @@ def test_samples_are_twelve_with_both_kinds_and_private_tests():
         assert p.public_test_cases and p.private_test_cases, p.question_id
         if p.test_type is TestType.FUNCTIONAL:
             assert "class Solution" in p.starter_code and p.func_name
+
+
+def test_metadata_limits_are_checked_on_load():
+    from sstar.problem import ProblemFormatError, problem_from_dict
+
+    base = {"question_id": "q", "public_test_cases": [{"input": "1", "output": "1", "testtype": "stdin"}]}
+    ok = problem_from_dict({**base, "metadata": {"time_limit_s": "2.5", "memory_limit_mb": 64}})
+    assert ok.limit_overrides() == {"time_s": 2.5, "memory_mb": 64}
+    for metadata, why in [({"time_limit_s": "x"}, "must be a number"), ({"time_limit_s": 0}, "above 0"),
+                          ({"time_limit_s": float("nan")}, "must be a number"), ({"time_limit_s": True}, "number"),
+                          ({"memory_limit_mb": -1}, "at least 1"), ({"memory_limit_mb": 2 ** 40}, "at most")]:
+        with pytest.raises(ProblemFormatError, match=why):
+            problem_from_dict({**base, "metadata": metadata})
+
+
+def test_deep_or_broken_json_anywhere_is_a_format_error(tmp_path):
+    from sstar.problem import ProblemFormatError, load_problem
+
+    deep = "[" * 100_000 + "]" * 100_000
+    cases = {"a.json": deep, "b.jsonl": deep + "\n", "c.jsonl": b'{"question_id": "q"}\n\xff\n',
+             "d.json": json.dumps({"question_id": "q", "metadata": deep})}
+    for name, content in cases.items():
+        path = tmp_path / name
+        path.write_bytes(content if isinstance(content, bytes) else content.encode())
+        with pytest.raises(ProblemFormatError):
+            load_problem(path)
+    with pytest.raises(ProblemFormatError, match="is a directory"):
+        load_problem(tmp_path)

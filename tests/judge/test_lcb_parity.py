@@ -41,17 +41,22 @@ EQUIVALENT = {"1": ["1.0", "01", "1e0", "+1", "1_0e-1", "\u0661"], "0": ["-0", "
 def pairs(draw):
     """(actual, expected): independent, equal, or the same output reformatted."""
     actual = draw(padded)
-    how = draw(st.sampled_from(["independent", "same", "reformatted"]))
+    how = draw(st.sampled_from(["independent", "same", "reformatted", "respaced"]))
     if how == "independent":
         return actual, draw(padded)
     if how == "same":
         return actual, actual
+    pad = st.sampled_from(SEPARATORS + [""])
+    if how == "respaced":  # the same lines, other whitespace around each (what stripping must forgive)
+        return actual, "\n".join(draw(pad) + line + draw(pad) for line in actual.split("\n"))
     expected = actual
     for original, variants in EQUIVALENT.items():
         if draw(st.booleans()):
             expected = expected.replace(original, draw(st.sampled_from(variants)))
     if draw(st.booleans()):
         expected = expected.replace(" ", draw(st.sampled_from(SEPARATORS)))
+    if draw(st.booleans()):
+        expected = "\n".join(draw(pad) + line + draw(pad) for line in expected.split("\n"))
     if draw(st.booleans()):
         expected = draw(st.sampled_from(["\n", "", "  "])) + expected + draw(st.sampled_from(["\n", "", "x"]))
     return actual, expected

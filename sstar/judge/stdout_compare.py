@@ -31,7 +31,7 @@ BLOCK = 1 << 16
 WHITESPACE = "\t\n\x0b\x0c\r\x1c\x1d\x1e\x1f \x85\xa0\u1680" + "".join(map(chr, range(0x2000, 0x200B))) \
     + "\u2028\u2029\u202f\u205f\u3000"
 _WS_RUN = re.compile(b"(?:" + b"|".join(re.escape(c.encode()) for c in WHITESPACE) + b")+")
-_decode = codecs.utf_8_decode
+_decode = codecs.utf_8_decode  # "surrogatepass": an expected output may hold a lone surrogate (JSON "\\ud800")
 
 
 class _Big:
@@ -89,7 +89,7 @@ def _lines(buf: bytes) -> Iterator[list[str] | _Big]:
     while True:
         high = min(end, pos + BLOCK)
         if high == end:
-            yield [line.strip() for line in _decode(view[pos:end], "strict", True)[0].split("\n")]
+            yield [line.strip() for line in _decode(view[pos:end], "surrogatepass", True)[0].split("\n")]
             return
         cut = buf.rfind(b"\n", pos, high + 1)
         if cut == -1:  # the line starting here is longer than a block
@@ -99,7 +99,7 @@ def _lines(buf: bytes) -> Iterator[list[str] | _Big]:
                 return
             yield _Big(buf, pos, cut)
         else:
-            yield [line.strip() for line in _decode(view[pos:cut], "strict", True)[0].split("\n")]
+            yield [line.strip() for line in _decode(view[pos:cut], "surrogatepass", True)[0].split("\n")]
         pos = cut + 1
 
 
@@ -220,7 +220,7 @@ def _pieces(buf: bytes, start: int, end: int) -> Iterator[str]:
         cut = min(end, start + BLOCK)
         while cut < end and 0x80 <= buf[cut] < 0xC0:
             cut += 1
-        yield _decode(view[start:cut], "strict", True)[0]
+        yield _decode(view[start:cut], "surrogatepass", True)[0]
         start = cut
 
 

@@ -41,3 +41,9 @@ def test_values():
     assert compare_values(0.1 + 0.2, 0.3, float_tolerance=1e-9)[0]
     ok, message = compare_values("abc", "abd")
     assert not ok and message == 'expected "abd", got "abc"'
+
+
+def test_lone_surrogate_in_expected_output_is_no_crash():
+    # A problem file may hold "\ud800" (valid JSON); no program output can match it byte for byte.
+    assert compare_stdout(b"a", "a\ud800") == (False, "line 1: expected 'a\\ud800', got 'a'")
+    assert not compare_stdout(b"\xed\xa0\x80", "\ud800")[0]  # encoded surrogates are not UTF-8

@@ -24,23 +24,41 @@ def __sstar_strict_results(name, marker):
     # value with ==, so a tuple inside it, a set or a non-string dict key is a wrong answer;
     # JSON would hide them, so they are reported before the value is serialised.
     import functools, inspect
+    from itertools import chain
 
-    def offence(value):
-        stack = [(item, "[%d]" % i) for i, item in enumerate(value)] if isinstance(value, tuple) else [(value, "")]
+    scalars = {int, float, str, bool, type(None)}
+
+    def offence(value):  # its time counts against the program: containers of plain scalars go at C speed
+        # Entries: (value, its parent's path, its key there); paths are only spelt out for a report.
+        stack = [(x, "", i) for i, x in enumerate(value)] if isinstance(value, tuple) else [(value, "", None)]
         while stack:
-            item, where = stack.pop()
-            if item is None or isinstance(item, (str, int, float)):
+            item, parent, key = stack.pop()
+            if type(item) in scalars:
                 continue
             if isinstance(item, list):
-                stack.extend((x, "%s[%d]" % (where, i)) for i, x in enumerate(item))
-            elif isinstance(item, dict):
-                for key, x in item.items():
-                    if not isinstance(key, str):
-                        return "a %s dict key %.40r at %s" % (type(key).__name__, key, where or "the top")
-                    stack.append((x, "%s[%.40r]" % (where, key)))
-            elif isinstance(item, (tuple, set, frozenset)) or getattr(item, "ndim", 0):
-                return "a %s at %s" % (type(item).__name__, where or "the top")
+                kinds = set(map(type, item))
+                if kinds == {list} and not set(map(type, chain(*item))) - scalars:
+                    continue  # a list of lists of scalars (a matrix, pairs): one pass in C
+                if kinds - scalars:
+                    stack.extend((x, (parent, key), i) for i, x in enumerate(item))
+                continue
+            if isinstance(item, dict):
+                bad = next((k for k in item if not isinstance(k, str)), None) if set(map(type, item)) - {str} else None
+                if bad is not None or (set(map(type, item)) - {str} and None in item):
+                    return "a %s dict key %.40r at %s" % (type(bad).__name__, bad, path(parent, key))
+                if set(map(type, item.values())) - scalars:
+                    stack.extend((x, (parent, key), k) for k, x in item.items())
+                continue
+            if isinstance(item, (tuple, set, frozenset)) or getattr(item, "ndim", 0):
+                return "a %s at %s" % (type(item).__name__, path(parent, key))
         return None
+
+    def path(parent, key):
+        keys = []
+        while key is not None:
+            keys.append("[%d]" % key if isinstance(key, int) else "[%.40r]" % (key,))
+            parent, key = parent if parent else ("", None)
+        return "".join(reversed(keys)) or "the top"
 
     depth = [0]
 

@@ -45,6 +45,9 @@ CASES = [
     (method("return {True: 1}"), '{"true": 1}'),
     (method("return {'a': (1, 2)}"), '{"a": [1, 2]}'),
     (method("return {'a': [1, 2]}"), '{"a": [1, 2]}'),              # str keys: accepted
+    ("class K(str):\n    pass\n" + method("return {K('a'): [1]}"), '{"a": [1]}'),  # a str subclass is a str
+    (method("return {None: 1}"), '{"null": 1}'),
+    (method("return [[1, 2], [3, (4,)]]"), "[[1, 2], [3, [4]]]"),   # a matrix with one tuple in it
     (method("import collections\n        return collections.Counter('aab')"), '{"a": 2, "b": 1}'),
     (method("return True"), "1"),                                   # == semantics: True == 1
     (method("return 3.0"), "3"),

@@ -35,6 +35,11 @@ class DebugContext(str, enum.Enum):
     LAST = "last"  #: only the latest version and its feedback
 
 
+class TournamentMode(str, enum.Enum):
+    CHAMPION = "champion"  #: the largest cluster meets each other in turn; the pair's winner stays (k-1 pairs)
+    ROUND_ROBIN = "round_robin"  #: every pair of clusters, most points wins (k(k-1)/2 pairs, as the reference)
+
+
 class SStarConfig(BaseModel):
     """Settings of one S* run; defaults follow the paper's reference where it has one, else our measurements."""
 
@@ -68,6 +73,7 @@ class SStarConfig(BaseModel):
     decide_by_time_limit: bool = Field(
         True, description="[ours] A time limit on a valid input where the other program finishes within a quarter "
         "of the limit decides the pair without the judge.")
+    tournament: TournamentMode = Field(TournamentMode.CHAMPION, description="[ours] Which pairs of clusters meet.")
     max_clusters: int = Field(8, ge=1, description="Largest clusters compared pairwise (the rest cannot win).")
     shrink_steps: int = Field(24, ge=0, description="[ours] Executions spent shrinking each distinguishing input.")
     time_limit_s: Optional[float] = Field(None, gt=0, description="CPU seconds per run; default: the problem's, else 6.")

@@ -15,6 +15,7 @@ from typing import Awaitable, Callable, Optional, Sequence
 
 from ..models.protocol import Stage
 from ..problem import Problem
+from .config import TournamentMode
 from . import prompts
 from .execution import Outcome
 from .pair_judge import (CRASHES, Pair, PairJudge, PairVerdict, both_orders, normalize_output,  # noqa: F401
@@ -92,22 +93,22 @@ _POINTS = {PairDecision.A: (1.0, 0.0), PairDecision.B: (0.0, 1.0), PairDecision.
 async def tournament(problem: Problem, clusters: list[Cluster], inputs: Sequence[str], reps: dict[int, list[Outcome]],
                      valid: Sequence[bool], codes: dict[int, str], judge: PairJudge,
                      on_comparison: Callable[[Comparison], None] = lambda c: None,
-                     ) -> tuple[list[float], list[Comparison], list[SynthesizedInput]]:
-    """Round-robin over clusters; a pair that cannot change who leads is skipped (it would only cost calls)."""
+                     mode: TournamentMode = TournamentMode.CHAMPION,
+                     ) -> tuple[int, list[float], list[Comparison], list[SynthesizedInput]]:
+    """The winning cluster, each cluster's points, the comparisons made and the inputs written for pairs.
+
+    ``round_robin``: every pair, most points wins; a pair that cannot change who leads is skipped.
+    ``champion``: the largest cluster meets each other one in rank order and the pair's winner stays
+    (a tie or no decision keeps it): one comparison per cluster instead of one per pair.
+    """
     scores = [0.0] * len(clusters)
-    pairs = [(a, b) for a in range(len(clusters)) for b in range(a + 1, len(clusters))]
-    remaining = [len(clusters) - 1] * len(clusters)
     comparisons: list[Comparison] = []
     written: list[SynthesizedInput] = []
-    for a, b in pairs:
-        remaining[a] -= 1
-        remaining[b] -= 1
-        leader = max(scores)
-        if scores[a] + remaining[a] + 1 < leader and scores[b] + remaining[b] + 1 < leader:
-            continue
+
+    async def play(a: int, b: int) -> PairDecision:
         ra, rb = clusters[a].rep, clusters[b].rep
-        pair = Pair(a, b, ra, rb, codes[ra], codes[rb], inputs, reps[ra], reps[rb], valid)
-        verdict = await judge.decide(problem, pair)
+        verdict = await judge.decide(problem, Pair(a, b, ra, rb, codes[ra], codes[rb], inputs, reps[ra], reps[rb],
+                                                   valid))
         points = _POINTS[verdict.decision]
         scores[a] += points[0]
         scores[b] += points[1]
@@ -117,7 +118,24 @@ async def tournament(problem: Problem, clusters: list[Cluster], inputs: Sequence
         comparisons.append(record)
         written.extend(verdict.new_inputs)
         on_comparison(record)
-    return scores, comparisons, written
+        return verdict.decision
+
+    if mode is TournamentMode.CHAMPION:
+        champion = 0
+        for challenger in range(1, len(clusters)):
+            if await play(champion, challenger) is PairDecision.B:
+                champion = challenger
+        return champion, scores, comparisons, written
+    remaining = [len(clusters) - 1] * len(clusters)
+    for a in range(len(clusters)):
+        for b in range(a + 1, len(clusters)):
+            remaining[a] -= 1
+            remaining[b] -= 1
+            leader = max(scores)
+            if scores[a] + remaining[a] + 1 < leader and scores[b] + remaining[b] + 1 < leader:
+                continue
+            await play(a, b)
+    return pick(clusters, scores), scores, comparisons, written
 
 
 _BY_EXECUTION = (Rule.CRASH, Rule.TIME_LIMIT)

@@ -215,11 +215,10 @@ class SStar:
         top = groups[: c.max_clusters]
         reps = {g.rep: matrix[kept.index(g.rep)] for g in top}
         judge = self.pair_judge(run, [cands[g.rep].code for g in top], limits)
-        scores, run.comparisons, written = await tournament(
+        winner, _, run.comparisons, written = await tournament(
             run.problem, top, inputs, reps, [ok for ok, _ in valid], {g.rep: cands[g.rep].code for g in top}, judge,
-            lambda rec: self.on_event("comparison", rec.to_dict()))
+            lambda rec: self.on_event("comparison", rec.to_dict()), c.tournament)
         run.inputs += written
-        winner = pick(top, scores)
         run.decided_by, run.undistinguished = explain(winner, groups, run.comparisons, kept)
         return top[winner].rep
 

@@ -24,7 +24,7 @@ from ..models.protocol import Stage
 from ..problem import Problem, TestType
 from . import prompts
 from .config import SStarConfig
-from .execution import Outcome
+from .execution import Outcome, Status
 from .records import PairDecision, Rule, SynthesizedInput
 
 log = logging.getLogger(__name__)
@@ -35,7 +35,7 @@ RunInputs = Callable[[Sequence[str], Sequence[str]], Awaitable[list[list[Outcome
 """Runs programs on inputs: ``out[program][input]``."""
 Shrink = Callable[[str, str, str, Outcome, Outcome], Awaitable[tuple[str, Outcome, Outcome]]]
 
-CRASHES = ("runtime_error", "no_result", "wrong_answer")
+CRASHES = (Status.RUNTIME_ERROR, Status.NO_RESULT, Status.WRONG_ANSWER)
 _ANSWER = re.compile(r"ANSWER\s*[:：]?\s*\**\s*\(?\s*(A|B|TIE)\b", re.I)
 
 
@@ -93,7 +93,7 @@ class PairJudge(Protocol):
 
 
 def _shown(outcome: Outcome) -> str:
-    return outcome.output if outcome.ok else f"(the program failed: {outcome.status})"
+    return outcome.output if outcome.ok else f"(the program failed: {outcome.status.value})"
 
 
 def execution_rule(inputs: Sequence[str], out_a: Sequence[Outcome], out_b: Sequence[Outcome], valid: Sequence[bool],
@@ -108,7 +108,7 @@ def execution_rule(inputs: Sequence[str], out_a: Sequence[Outcome], out_b: Seque
                 continue
             if config.decide_by_crash and mine.status in CRASHES:
                 losses[side].append((k, Rule.CRASH))
-            elif (config.decide_by_time_limit and mine.status == "time_limit"
+            elif (config.decide_by_time_limit and mine.status is Status.TIME_LIMIT
                   and theirs.cpu_s <= time_limit_s / 4):
                 losses[side].append((k, Rule.TIME_LIMIT))
     if bool(losses["A"]) == bool(losses["B"]):
@@ -117,7 +117,7 @@ def execution_rule(inputs: Sequence[str], out_a: Sequence[Outcome], out_b: Seque
     k, rule = min(losses[loser], key=lambda kr: (kr[1] is not Rule.CRASH, len(inputs[kr[0]])))
     failed = (out_a if loser == "A" else out_b)[k]
     return PairVerdict(PairDecision.B if loser == "A" else PairDecision.A, rule,
-                       f"execution: program {loser} ended in {failed.status} where the other answered",
+                       f"execution: program {loser} ended in {failed.status.value} where the other answered",
                        inputs[k], _shown(out_a[k]), _shown(out_b[k]))
 
 

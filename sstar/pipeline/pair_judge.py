@@ -25,6 +25,7 @@ from ..problem import Problem, TestType
 from . import prompts
 from .config import SStarConfig
 from .execution import Outcome, Status
+from .input_check import constraint_violation
 from .records import PairDecision, Rule, SynthesizedInput
 
 log = logging.getLogger(__name__)
@@ -180,11 +181,13 @@ class ModelPairJudge:
         if reply is None:
             return []
         texts = [t for t in self.parse_inputs(reply) if t not in inputs][: self.config.pair_inputs]
+        broken = {t: constraint_violation(problem, t) for t in texts}
+        made = [SynthesizedInput(t, "pair", False, why, (pair.a, pair.b)) for t, why in broken.items() if why]
+        texts = [t for t in texts if not broken[t]]
         if not texts:
-            return []
+            return made
         codes = [pair.code_a, pair.code_b] + [c for c in self.validity_codes if c not in (pair.code_a, pair.code_b)]
         matrix = await self.run_inputs(codes, texts)
-        made = []
         for i, text in enumerate(texts):
             failures = sum(not row[i].ok for row in matrix)
             ok = failures * 2 <= len(matrix) and failures < len(matrix)

@@ -163,3 +163,16 @@ def test_champion_mode_plays_one_pair_per_challenger_and_the_winner_stays():
     assert judge.asked == [(0, 1), (0, 2), (2, 3)] and _play.winner == 2
     decided_by, undistinguished = explain(2, groups, comps, list(range(7)))
     assert decided_by is DecidedBy.JUDGE and undistinguished == (3, 4)  # cluster 1 never met cluster 2
+
+
+@pytest.mark.parametrize("text, why", [
+    ("[1, 5, 3]", ""), ("[-21, 0]", "element of nums (-21)"), ("[99, 1]", "element of nums (99)"),
+    ("[1, 2, 3, 4, 5, 6, 7]", "length of nums (7)"), ("[]", "length of nums (0)"), ("[1]\n[2]", "2 arguments"),
+])
+def test_model_written_inputs_are_checked_against_the_stated_constraints(text, why):
+    from sstar.pipeline.input_check import constraint_violation
+
+    from .test_sstar import PROBLEM
+
+    found = constraint_violation(PROBLEM, text)
+    assert (why in found) if why else found == ""

@@ -62,9 +62,9 @@ def mutant_pool(problem: Problem, correct: str, sandbox, size: int) -> list[str]
     return pool
 
 
-def pools(sandbox, limit: int, size: int) -> list[tuple[str, Problem, list[str]]]:
+def pools(sandbox, limit: int, size: int, data: Path = DATA) -> list[tuple[str, Problem, list[str]]]:
     out = []
-    codeforces = DATA / "codecontests_stdin_dev.jsonl"
+    codeforces = data / "codecontests_stdin_dev.jsonl"
     if codeforces.exists():
         for rec in list(map(json.loads, codeforces.read_text().splitlines()))[:limit]:
             right = rec.pop("solutions")[0]
@@ -84,7 +84,7 @@ def pools(sandbox, limit: int, size: int) -> list[tuple[str, Problem, list[str]]
             out.append(("humaneval (mutants)", problem, mutant_pool(problem, right, sandbox, size)))
     except RuntimeError as exc:
         print(f"HumanEval skipped: {exc}", file=sys.stderr)
-    kattis = DATA / "kattis_gcpc_nwerc_stdin.jsonl"  # last: large secret tests make these the slowest
+    kattis = data / "kattis_gcpc_nwerc_stdin.jsonl"  # last: large secret tests make these the slowest
     if kattis.exists():
         taken = 0
         for rec in list(map(json.loads, kattis.read_text().splitlines())):
@@ -100,7 +100,7 @@ def graded_pools(sandbox, args) -> list[dict]:
     if args.pools_cache and args.pools_cache.exists():
         return json.loads(args.pools_cache.read_text())
     out = []
-    for source, problem, pool in pools(sandbox, args.limit, args.pool):
+    for source, problem, pool in pools(sandbox, args.limit, args.pool, args.data):
         hidden_ok = [passes(code, problem, sandbox, "private") for code in pool]
         public_ok = [passes(code, problem, sandbox, "public") for code in pool]
         out.append({"source": source, "problem": problem.model_dump(mode="json"), "pool": pool,
@@ -130,6 +130,8 @@ def main() -> None:
     parser.add_argument("--limit", type=int, default=30, help="problems taken from each mutant-pool source")
     parser.add_argument("--pool", type=int, default=8, help="largest pool")
     parser.add_argument("--seed", type=int, default=0)
+    parser.add_argument("--data", type=Path, default=DATA, help="the shared data folder (default ../shared/data)")
+    parser.add_argument("--sources", nargs="+", help="only pools whose source starts with one of these")
     parser.add_argument("--methods", nargs="+", default=list(METHODS))
     parser.add_argument("--pools-cache", type=Path, help="keep graded pools here and reuse them")
     parser.add_argument("--json", type=Path)
@@ -138,6 +140,8 @@ def main() -> None:
     rows = []
     with LocalSandbox() as sandbox:
         for entry in graded_pools(sandbox, args):
+            if args.sources and not any(entry["source"].startswith(s) for s in args.sources):
+                continue
             problem, pool = Problem.model_validate(entry["problem"]), entry["pool"]
             hidden_ok, public_ok = entry["hidden_ok"], entry["public_ok"]
             if not any(h and p for h, p in zip(hidden_ok, public_ok)) or sum(public_ok) < 2:

@@ -156,7 +156,10 @@ class ModelPairJudge:
         new: list[SynthesizedInput] = []
         if c.pair_inputs:
             new = await self._pair_inputs(problem, pair, inputs, out_a, out_b, valid)
-            ruled = execution_rule(inputs, out_a, out_b, valid, c, self.time_limit_s)
+            # A model-written input run by the pair alone may be malformed: no rule decides on it then.
+            others = len(set(self.validity_codes) - {pair.code_a, pair.code_b})
+            trusted = valid[: len(pair.inputs)] + [ok and others > 0 for ok in valid[len(pair.inputs):]]
+            ruled = execution_rule(inputs, out_a, out_b, trusted, c, self.time_limit_s)
             if ruled is not None:
                 return _with(ruled, new_inputs=tuple(new))
         differing = _differing(inputs, out_a, out_b, valid, len(pair.inputs))

@@ -19,6 +19,7 @@ from ..judge import effective_limits, run_tests
 from ..models.protocol import Completion, FinishReason, Model, Stage
 from ..problem import Problem
 from ..sandbox.protocol import Limits, Sandbox
+from ..synthesis.functional import signature
 from ..synthesis.model_inputs import parse_model_inputs
 from . import prompts
 from .calls import Caller, CallLog
@@ -237,10 +238,11 @@ class SStar:
             return await shrink_input(problem, text, out_a, out_b, run_pair, c.shrink_steps)
 
         arity = synthesis.arity(problem)
+        names = [name for name, _ in signature(problem.starter_code, problem.func_name)] if arity else []
         ask = None if self.judge_model is None else (lambda msgs, stage: self._ask(run, msgs, stage))
         return ModelPairJudge(c, ask, run_inputs, shrink, limits.time_s,
                               lambda text: parse_model_inputs(text, problem, arity, c.max_input_chars),
-                              [f"arg{i + 1}" for i in range(arity)], rep_codes)
+                              names if len(names) == arity else [f"arg{i + 1}" for i in range(arity)], rep_codes)
 
     # -- helpers --------------------------------------------------------------------
     def _limits(self, problem: Problem) -> Limits:

@@ -176,3 +176,66 @@ def test_model_written_inputs_are_checked_against_the_stated_constraints(text, w
 
     found = constraint_violation(PROBLEM, text)
     assert (why in found) if why else found == ""
+
+
+class Recorder:
+    """A fake judge model: answers by stage from a table, records the prompts."""
+
+    def __init__(self, inputs="```json\n[[4, 9, 2]]\n```", verdicts=("ANSWER: A", "ANSWER: B")):
+        self.inputs, self.verdicts, self.prompts = inputs, list(verdicts), []
+
+    async def __call__(self, messages, stage):
+        from sstar.models import Stage
+
+        self.prompts.append((stage, messages[-1]["content"]))
+        if stage is Stage.SYNTHESIZE:
+            return self.inputs
+        return self.verdicts.pop(0) if self.verdicts else None
+
+
+def _model_judge(ask, behaviour, others=()):
+    from sstar.pipeline import ModelPairJudge
+    from sstar.synthesis.model_inputs import parse_model_inputs
+
+    from .test_sstar import PROBLEM
+
+    async def run_inputs(codes, texts):
+        return [[behaviour(code, t) for t in texts] for code in codes]
+
+    return ModelPairJudge(SStarConfig(shrink_steps=0), ask, run_inputs, None, 2.0,
+                          lambda text: parse_model_inputs(text, PROBLEM, 1, 10_000), ["nums"], others)
+
+
+def _decide(judge, out_a=(OK("5"),), out_b=(OK("7"),), inputs=("[5, 7]",)):
+    from .test_sstar import PROBLEM
+
+    pair = Pair(0, 1, 3, 4, "code A", "code B", list(inputs), list(out_a), list(out_b), [True] * len(inputs))
+    return asyncio.run(judge.decide(PROBLEM, pair))
+
+
+def test_the_model_pair_judge_asks_for_pair_inputs_then_judges_in_both_orders_without_a_sandbox():
+    ask = Recorder()
+    verdict = _decide(_model_judge(ask, lambda code, text: OK("9" if code == "code A" else "4")))
+    (s1, pair_prompt), (_, first), (_, second) = ask.prompts
+    assert s1.value == "synthesize" and "code A" in pair_prompt and "code B" in pair_prompt and "[5, 7]" in pair_prompt
+    assert "### Program A\n```python\ncode A" in first and "### Program A\n```python\ncode B" in second
+    assert verdict.decision is PairDecision.A and verdict.rule is Rule.JUDGE
+    (written,) = verdict.new_inputs
+    assert written.source == "pair" and written.pair == (0, 1) and written.outcomes == ("ok:9", "ok:4")
+    assert verdict.input == "[4, 9, 2]"  # the pair's own input is shown first
+
+
+def test_a_crash_on_an_input_only_the_pair_ran_is_left_to_the_judge():
+    def crashes_a(code, text):
+        return CRASH if code == "code A" else OK("9")
+
+    verdict = _decide(_model_judge(Recorder(verdicts=("ANSWER: TIE", "ANSWER: TIE")), crashes_a))
+    assert verdict.rule is Rule.JUDGE and verdict.decision is PairDecision.TIE
+    # With a third program that runs it, the input is trusted and the crash decides.
+    verdict = _decide(_model_judge(Recorder(), crashes_a, others=("code C",)))
+    assert verdict.rule is Rule.CRASH and verdict.decision is PairDecision.B
+
+
+def test_a_failed_judge_request_leaves_the_pair_undecided():
+    verdict = _decide(_model_judge(Recorder(inputs=None, verdicts=()), lambda code, text: OK("1")))
+    assert verdict.decision is PairDecision.NONE and verdict.rule is Rule.JUDGE_FAILED

@@ -62,26 +62,29 @@ def mutant_pool(problem: Problem, correct: str, sandbox, size: int) -> list[str]
     return pool
 
 
-def pools(sandbox, limit: int, size: int, data: Path = DATA) -> list[tuple[str, Problem, list[str]]]:
-    out = []
+def pools(sandbox, limit: int, size: int, data: Path = DATA, skip: set = frozenset()):
+    """Yields (source, problem, pool); problems in ``skip`` are passed over (already graded)."""
+    for path in sorted((ROOT / "problems").glob("*.json")):
+        problem = load_problem(path)
+        if problem.question_id not in skip:
+            right = (ROOT / "tests" / "reference_solutions" / f"{path.stem}.py").read_text()
+            yield "samples (mutants)", problem, mutant_pool(problem, right, sandbox, size)
     codeforces = data / "codecontests_stdin_dev.jsonl"
     if codeforces.exists():
         for rec in list(map(json.loads, codeforces.read_text().splitlines()))[:limit]:
             right = rec.pop("solutions")[0]
             rec.pop("incorrect_solutions", None)
             problem = problem_from_dict(rec)
-            out.append(("codeforces (mutants)", problem, mutant_pool(problem, right, sandbox, size)))
-    for path in sorted((ROOT / "problems").glob("*.json")):
-        problem = load_problem(path)
-        right = (ROOT / "tests" / "reference_solutions" / f"{path.stem}.py").read_text()
-        out.append(("samples (mutants)", problem, mutant_pool(problem, right, sandbox, size)))
+            if problem.question_id not in skip:
+                yield "codeforces (mutants)", problem, mutant_pool(problem, right, sandbox, size)
     try:
         from sstar.datasets.humaneval import convert_humaneval, load_humaneval
 
         for rec in convert_humaneval(load_humaneval()[:limit], sandbox):
             right = rec.pop("solutions")[0]
             problem = problem_from_dict(rec)
-            out.append(("humaneval (mutants)", problem, mutant_pool(problem, right, sandbox, size)))
+            if problem.question_id not in skip:
+                yield "humaneval (mutants)", problem, mutant_pool(problem, right, sandbox, size)
     except RuntimeError as exc:
         print(f"HumanEval skipped: {exc}", file=sys.stderr)
     kattis = data / "kattis_gcpc_nwerc_stdin.jsonl"  # last: large secret tests make these the slowest
@@ -90,23 +93,35 @@ def pools(sandbox, limit: int, size: int, data: Path = DATA) -> list[tuple[str, 
         for rec in list(map(json.loads, kattis.read_text().splitlines())):
             if rec.get("incorrect_solutions") and rec.get("solutions") and taken < limit:
                 wrong, right = rec.pop("incorrect_solutions"), rec.pop("solutions")
-                out.append(("kattis (real wrong submissions)", problem_from_dict(rec), (right[:2] + wrong)[:size]))
+                problem = problem_from_dict(rec)
                 taken += 1
-    return out
+                if problem.question_id not in skip:
+                    yield "kattis (real wrong submissions)", problem, (right[:2] + wrong)[:size]
 
 
 def graded_pools(sandbox, args) -> list[dict]:
-    """Pools with their public and hidden verdicts (cached in ``--pools-cache``: grading is the slow part)."""
-    if args.pools_cache and args.pools_cache.exists():
-        return json.loads(args.pools_cache.read_text())
-    out = []
-    for source, problem, pool in pools(sandbox, args.limit, args.pool, args.data):
+    """Pools with their public and hidden verdicts. Grading is the slow part: with ``--pools-cache`` each
+    graded pool is appended to that JSONL file as it is done, and a later run reuses (and resumes) it."""
+    cache = args.pools_cache
+    done = [json.loads(line) for line in cache.read_text().splitlines() if line.strip()] \
+        if cache and cache.exists() else []
+    if done and done[-1].get("complete"):
+        return done[:-1]
+    seen = {e["problem"]["question_id"] for e in done}
+    out = list(done)
+    for source, problem, pool in pools(sandbox, args.limit, args.pool, args.data, seen):
         hidden_ok = [passes(code, problem, sandbox, "private") for code in pool]
         public_ok = [passes(code, problem, sandbox, "public") for code in pool]
-        out.append({"source": source, "problem": problem.model_dump(mode="json"), "pool": pool,
-                    "hidden_ok": hidden_ok, "public_ok": public_ok})
-    if args.pools_cache:
-        args.pools_cache.write_text(json.dumps(out))
+        entry = {"source": source, "problem": problem.model_dump(mode="json"), "pool": pool,
+                 "hidden_ok": hidden_ok, "public_ok": public_ok}
+        out.append(entry)
+        if cache:
+            with cache.open("a") as fh:
+                fh.write(json.dumps(entry) + "\n")
+        print(f"graded {source}: {problem.question_id}", file=sys.stderr, flush=True)
+    if cache:
+        with cache.open("a") as fh:
+            fh.write(json.dumps({"complete": True}) + "\n")
     return out
 
 

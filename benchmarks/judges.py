@@ -6,7 +6,9 @@ when neither does). It writes no test inputs of its own (a per-pair input
 request gets an answer with no input in it), so the benchmark measures the
 execution side of S* -- inputs, clusters, shrinking, pairing -- plus the
 judge's reading of outputs. The noisy judge is the oracle with each answer
-flipped with probability ``flip`` (A<->B; a TIE becomes A or B), seeded.
+flipped with probability ``flip`` (A<->B; a TIE becomes A or B), seeded; a
+flipped expected-output prediction is a plausible mistake: what one of the
+pool's wrong programs prints on that input.
 """
 
 from __future__ import annotations
@@ -28,14 +30,15 @@ def _block(content: str, label: str):
     return found.group(1) if found else None
 
 
-def oracle_judge(problem: Problem, correct: str, sandbox, flip: float = 0.0, seed: int = 0) -> ScriptedModel:
+def oracle_judge(problem: Problem, correct: str, sandbox, flip: float = 0.0, seed: int = 0,
+                 wrong: tuple[str, ...] = ()) -> ScriptedModel:
     limits = Limits(time_s=4)
     rng = random.Random(f"{seed}:{problem.question_id}")
 
-    def right_output(text: str):
+    def right_output(text: str, program: str = correct):
         if problem.test_type is TestType.STDIN and not text.endswith("\n"):
             text += "\n"
-        outcome = run_matrix([correct], problem, [text], sandbox, limits)[0][0]
+        outcome = run_matrix([program], problem, [text], sandbox, limits)[0][0]
         return outcome.output if outcome.ok else None
 
     def noisy(answer: str) -> str:
@@ -60,7 +63,8 @@ def oracle_judge(problem: Problem, correct: str, sandbox, flip: float = 0.0, see
                     break
             return f"Comparing the outputs with the statement...\nANSWER: {noisy(verdict)}"
         if flip and rng.random() < flip:
-            return "```output\n0\n```"
+            mistakes = [out for out in (right_output(shown.group(1), w) for w in wrong) if out not in (None, right)]
+            return f"```output\n{rng.choice(mistakes) if mistakes else 0}\n```"
         return f"```output\n{right}\n```"
 
     return ScriptedModel(answer, name="oracle" if not flip else f"noisy-oracle-{flip:g}")

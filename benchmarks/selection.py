@@ -167,10 +167,11 @@ def main() -> None:
             row = {"source": entry["source"], "problem": problem.question_id, "pool": len(pool),
                    "pass_public": sum(public_ok), "correct": sum(h and p for h, p in zip(hidden_ok, public_ok))}
             correct = next(code for code, h, p in zip(pool, hidden_ok, public_ok) if h and p)
+            wrong = tuple(code for code, h, p in zip(pool, hidden_ok, public_ok) if p and not h)
             for method in args.methods:
                 judge = method.split("@")[0].partition("+")[2]
                 model = (oracle_judge(problem, correct, sandbox) if judge == "oracle" else
-                         oracle_judge(problem, correct, sandbox, NOISE, args.seed) if judge == "noisy" else None)
+                         oracle_judge(problem, correct, sandbox, NOISE, args.seed, wrong) if judge == "noisy" else None)
                 began = time.perf_counter()
                 result = SStar(model, sandbox, config_for(method, args.seed)).select(problem, programs)
                 row[method] = bool(hidden_ok[order[result.chosen_index]])

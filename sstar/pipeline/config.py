@@ -66,7 +66,7 @@ class SStarConfig(BaseModel):
     judge_inputs: int = Field(3, ge=1, description="Distinguishing inputs shown to the judge per pair.")
     judge_sees_code: bool = Field(True, description="The pair judge reads both programs, not only their outputs.")
     judge_expected_output: bool = Field(
-        False, description="[ours] Ask the judge model for the expected output first; a match with exactly one "
+        True, description="[ours] Ask the judge model for the expected output first; a match with exactly one "
         "side decides the pair.")
     decide_by_crash: bool = Field(True, description="[ours] A crash on a valid input where the other program "
                                   "answers decides the pair without the judge.")

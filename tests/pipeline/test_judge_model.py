@@ -33,7 +33,8 @@ def judge_answer(body):
 
 
 def config(**kw):
-    return SStarConfig(**{"n": 4, "rounds": 1, "model_inputs": 2, "hypothesis_inputs": 5, **kw})
+    return SStarConfig(**{"n": 4, "rounds": 1, "model_inputs": 2, "hypothesis_inputs": 5,
+                          "judge_expected_output": False, **kw})
 
 
 def models(gen, judge, **judge_options):

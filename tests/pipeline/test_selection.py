@@ -193,7 +193,7 @@ class Recorder:
         return self.verdicts.pop(0) if self.verdicts else None
 
 
-def _model_judge(ask, behaviour, others=()):
+def _model_judge(ask, behaviour, others=(), expected=False):
     from sstar.pipeline import ModelPairJudge
     from sstar.synthesis.model_inputs import parse_model_inputs
 
@@ -202,7 +202,7 @@ def _model_judge(ask, behaviour, others=()):
     async def run_inputs(codes, texts):
         return [[behaviour(code, t) for t in texts] for code in codes]
 
-    return ModelPairJudge(SStarConfig(shrink_steps=0), ask, run_inputs, None, 2.0,
+    return ModelPairJudge(SStarConfig(shrink_steps=0, judge_expected_output=expected), ask, run_inputs, None, 2.0,
                           lambda text: parse_model_inputs(text, PROBLEM, 1, 10_000), ["nums"], others)
 
 
@@ -239,3 +239,13 @@ def test_a_crash_on_an_input_only_the_pair_ran_is_left_to_the_judge():
 def test_a_failed_judge_request_leaves_the_pair_undecided():
     verdict = _decide(_model_judge(Recorder(inputs=None, verdicts=()), lambda code, text: OK("1")))
     assert verdict.decision is PairDecision.NONE and verdict.rule is Rule.JUDGE_FAILED
+
+
+def test_the_predicted_output_decides_when_it_matches_one_side_and_is_evidence_otherwise():
+    ask = Recorder(verdicts=("```output\n4\n```",))
+    verdict = _decide(_model_judge(ask, lambda code, text: OK("9" if code == "code A" else "4"), expected=True))
+    assert verdict.rule is Rule.EXPECTED_OUTPUT and verdict.decision is PairDecision.B
+    ask = Recorder(verdicts=("```output\n13\n```", "ANSWER: B", "ANSWER: A"))
+    verdict = _decide(_model_judge(ask, lambda code, text: OK("9" if code == "code A" else "4"), expected=True))
+    assert verdict.rule is Rule.JUDGE and verdict.decision is PairDecision.B
+    assert "prediction of the correct output" in ask.prompts[-1][1] and "13" in ask.prompts[-1][1]

@@ -49,7 +49,8 @@ class Progress:
             self.clusters = f"sizes {data['sizes']} on {data['inputs']} valid inputs"
         elif kind == "comparison":
             winner = "none" if data["winner"] is None else f"cluster {data['winner']}"
-            self.judged.append(f"{data['cluster_a']} vs {data['cluster_b']}: {winner} ({data['how']})")
+            self.judged.append(f"{data['cluster_a']} vs {data['cluster_b']}: {winner} "
+                               f"({data.get('rule', '')}: {data['how']})")
         elif kind == "chosen":
             self.stage = f"done: candidate {data['index']} (decided by {data.get('decided_by', '?')})"
         self.live.update(self._render())

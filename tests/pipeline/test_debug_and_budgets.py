@@ -113,3 +113,25 @@ def test_pair_inputs_are_asked_once_per_compared_pair_showing_both_programs(sand
 
 def test_fenced_generation_is_unchanged():
     assert fenced(GOOD).count("```") == 2
+
+
+def test_the_pair_step_is_a_seam_a_subclass_replaces(sandbox):
+    from sstar.pipeline import PairDecision, PairVerdict, Rule, SStar
+
+    class AlwaysTheSecond:
+        def __init__(self):
+            self.pairs = []
+
+        async def decide(self, problem, pair):
+            self.pairs.append((pair.rep_a, pair.rep_b))
+            return PairVerdict(PairDecision.B, Rule.JUDGE, "the second always wins")
+
+    judge = AlwaysTheSecond()
+
+    class Custom(SStar):
+        def pair_judge(self, run, rep_codes, limits):
+            return judge
+
+    result = Custom(None, sandbox, SStarConfig(hypothesis_inputs=30)).select(PROBLEM, [GOOD, SUBTLE])
+    assert judge.pairs == [(0, 1)] and result.chosen_index == 1
+    assert result.comparisons[0].how == "the second always wins" and result.decided_by is DecidedBy.JUDGE

@@ -81,7 +81,8 @@ def solve(
     selection: Optional[SelectionMethod] = typer.Option(None, "--selection", help="Selection method."),
     sandbox: str = typer.Option("local", "--sandbox", help="Sandbox backend."),
     seed: Optional[int] = typer.Option(None, "--seed"),
-    max_tokens: Optional[int] = typer.Option(None, "--max-tokens", min=16, help="Token budget per answer."),
+    max_tokens: Optional[int] = typer.Option(None, "--max-tokens", min=16, help="Token budget per answer (default: "
+                                             "2048, or reasoning_max_tokens=32768 for a model that thinks)."),
     problem_id: Optional[str] = typer.Option(None, "--problem-id", help="Pick one problem from a .jsonl file."),
     out: Optional[Path] = typer.Option(None, "--out", help="Write the full trace here as JSON."),
     judge_model: JudgeModelOption = None,

@@ -14,11 +14,13 @@ import select
 import shutil
 import subprocess
 import tempfile
-from dataclasses import dataclass, field, replace
+from dataclasses import dataclass, replace
 
-from .isolation import Isolation, available, base_interpreter, hidden_dirs, worker_argv, worker_source
-from .pool import FramedWorker, SandboxStartError, WorkerDied, WorkerPool
+from .cgroups import reap_stale, worker_cgroup_name
+from .isolation import Isolation, available, base_interpreter, worker_argv, worker_source
+from .pool import FramedWorker, SandboxStartError, WorkerDied, WorkerPool, kernel_info, kernel_warnings
 from .protocol import SandboxInfo
+from .view import find_seccomp_bindings
 
 log = logging.getLogger(__name__)
 
@@ -40,8 +42,12 @@ class LocalSandboxConfig:
     """Size of each test's private tmpfs working directory (bubblewrap only)."""
     scratch_inodes: int = 20_000
     """Files the program may create in its working directory (bubblewrap only)."""
-    hide: tuple[str, ...] = field(default_factory=tuple)
-    """Extra host directories to hide from programs."""
+    cgroups: bool = True
+    """A cgroup per test (memory over the whole process tree, CPU of every descendant, a pids cap);
+    where none can be made, per-process rlimits only, with a warning."""
+    seccomp: bool = True
+    """The seccomp filter (needs libseccomp's Python bindings for the interpreter: python3-seccomp);
+    False runs without it, with a warning. Missing bindings with True: the sandbox refuses to start."""
 
 
 class _Worker(FramedWorker):
@@ -127,6 +133,7 @@ class LocalSandbox(WorkerPool):
         self._isolation: Isolation | None = None
         self._warnings: list[str] = []
         self._hello: dict = {}
+        self._seccomp_path: str | None = None
 
     def _candidates(self) -> list[Isolation]:
         wanted = self.config.isolation
@@ -138,17 +145,44 @@ class LocalSandbox(WorkerPool):
         # Distinct per worker and per harness process: RLIMIT_NPROC counts per uid.
         return UID_BASE + (os.getpid() % 20_000) * 64 + index % 64
 
+    def _seccomp(self) -> str | None:
+        if not self.config.seccomp:
+            return None
+        if self._seccomp_path is None:
+            try:
+                found = find_seccomp_bindings(self.python)
+            except (OSError, ValueError, subprocess.SubprocessError) as exc:
+                raise SandboxStartError(f"cannot run the sandbox interpreter {self.python}: {exc}") from None
+            if found is None:
+                raise SandboxStartError(
+                    f"no libseccomp Python bindings for {self.python}: install them (Debian: apt-get install "
+                    "python3-seccomp; the module must match the interpreter's version), choose an interpreter they "
+                    "fit (LocalSandboxConfig.python), or run without the filter (LocalSandboxConfig.seccomp=False)")
+            self._seccomp_path = found
+        return self._seccomp_path
+
     def _spawn(self) -> _Worker:
         index = self._next_index
         self._next_index += 1
+        if index == 0 and self.config.cgroups and os.geteuid() == 0:
+            reap_stale()
+        seccomp = self._seccomp()
         modes = [self._isolation] if self._isolation else self._candidates()
         errors = []
         for mode in modes:
             root = None if mode is Isolation.BWRAP else tempfile.mkdtemp(prefix="sstar-worker-")
             if root:
                 os.chmod(root, 0o711)  # the program's uid may traverse to its work dir, no more
-            argv = worker_argv(mode, self.python, self.worker_file, root, hidden_dirs(self.config.hide))
+            try:
+                argv = worker_argv(mode, self.python, self.worker_file, root, seccomp)
+            except (OSError, ValueError, subprocess.SubprocessError) as exc:
+                errors.append(f"{mode.value}: {exc}")
+                continue
             argv += [f"--scratch-mb={self.config.scratch_mb}", f"--scratch-inodes={self.config.scratch_inodes}"]
+            if not seccomp:
+                argv.append("--no-seccomp")
+            if self.config.cgroups:
+                argv.append(f"--cgroup-name={worker_cgroup_name(index)}")
             if os.geteuid() == 0:
                 argv.append(f"--child-uid={self._child_uid(index)}")
             try:
@@ -176,6 +210,7 @@ class LocalSandbox(WorkerPool):
             )
         if hello.get("child_uid") is None:
             self._warnings.append("programs run with the harness's uid (not root): no uid drop")
+        self._warnings += kernel_warnings(hello, self.config.cgroups)
         for warning in self._warnings:
             log.warning("%s", warning)
 
@@ -190,6 +225,7 @@ class LocalSandbox(WorkerPool):
             network_isolated=mode is not Isolation.NONE,
             filesystem_readonly=mode is Isolation.BWRAP,
             warnings=tuple(self._warnings),
+            **kernel_info(self._hello),
         )
 
 

@@ -152,7 +152,7 @@ class LocalSandbox(WorkerPool):
             try:
                 found = find_seccomp_bindings(self.python)
             except (OSError, ValueError, subprocess.SubprocessError) as exc:
-                raise SandboxStartError(f"cannot run the sandbox interpreter {self.python}: {exc}") from None
+                raise SandboxStartError(f"could not start a sandbox worker: cannot run the interpreter {self.python}: {exc}") from None
             if found is None:
                 raise SandboxStartError(
                     f"no libseccomp Python bindings for {self.python}: install them (Debian: apt-get install "

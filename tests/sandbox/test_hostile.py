@@ -27,7 +27,11 @@ def _is_standby(pid: str) -> bool:
 
 
 def sandbox_processes() -> list[int]:
-    """Processes on the host running as any program uid of ours, other than the standbys."""
+    """Processes on the host running as a program uid of this test run's sandboxes, other than the standbys.
+
+    (Only ours: other harnesses on the same machine have their own uid ranges.)
+    """
+    ours = UID_BASE + (os.getpid() % 20_000) * 64
     pids = []
     for name in os.listdir("/proc"):
         if name.isdigit():
@@ -35,7 +39,7 @@ def sandbox_processes() -> list[int]:
                 uid = os.stat(f"/proc/{name}").st_uid
             except FileNotFoundError:
                 continue
-            if uid >= UID_BASE and not _is_standby(name):
+            if ours <= uid < ours + 96 and not _is_standby(name):
                 pids.append(int(name))
     return pids
 

@@ -65,9 +65,12 @@ class Kernel:
         root = os.getuid() == 0
         self.ipc_why = _probe_in_child(self._new_ipc) if root else "not root"
         self.new_ipc = not self.ipc_why
+        # Keyrings refused to every process here (a container runtime's own filter): none can carry data.
+        self.keyrings_refused = False
         if keyctl_nr is not None:
             self.keyring_why = _probe_in_child(lambda: self._join_keyring(keyctl_nr))
             self.keyctl_nr = None if self.keyring_why else keyctl_nr
+            self.keyrings_refused = self.keyring_why.startswith("PermissionError")
         else:
             self.keyring_why = "no seccomp bindings to name the call"
         self.cgroups: Cgroups | None = None
@@ -96,6 +99,7 @@ class Kernel:
             "ipc_why": self.ipc_why,
             "session_keyring": self.keyctl_nr is not None,
             "keyring_why": self.keyring_why,
+            "keyrings_refused": self.keyrings_refused,
             "seccomp": self.filter is not None,
             "seccomp_why": self.seccomp_why,
         }

@@ -28,8 +28,10 @@ sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))  # -I leaves our 
 
 from _sstar_child import CTL_FD, EXTRA_PRELOAD, KernelState, Standby, confine, install_prelude, read_order, start  # noqa: E402,E501
 from _sstar_kernel import Kernel  # noqa: E402
-from _sstar_os import (PR_SET_CHILD_SUBREAPER, Channel, Scratch, cpu_seconds, kill_everything,  # noqa: E402
+from _sstar_os import (PR_SET_CHILD_SUBREAPER, Channel, Scratch, _libc, cpu_seconds, kill_everything,  # noqa: E402
                        prctl, uid_can_run_python)
+
+M_MMAP_THRESHOLD = -3
 
 STDERR_KEEP = 8192
 
@@ -122,6 +124,7 @@ class Worker:
             self.channel.send(reply)
             if reply.get("retire"):
                 return  # the harness replaces a worker that cannot start its next test clean
+            del msg, reply  # not kept alive while waiting for the next test: outputs and code can be large
             self.kernel.tidy()  # after the reply: off the test's critical path
 
     def run(self, msg: dict) -> dict:
@@ -344,6 +347,10 @@ def main(argv: list[str]) -> None:
             options[key[2:].replace("-", "_")] = True
         elif key in ("--cgroup-name", "--cgroup-mount", "--seccomp"):
             options[key[2:].replace("-", "_")] = value
+    # Large buffers (a test's input, code, output) always get their own mapping, given back when freed:
+    # glibc's adaptive threshold would otherwise move them onto the heap, and the worker would keep
+    # the high-water mark of the largest test it ever ran.
+    _libc.mallopt(M_MMAP_THRESHOLD, 256 * 1024)
     rfd, wfd = os.dup(0), os.dup(1)
     for fd in (rfd, wfd):
         os.set_inheritable(fd, False)

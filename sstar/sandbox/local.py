@@ -210,7 +210,7 @@ class LocalSandbox(WorkerPool):
             )
         if hello.get("child_uid") is None:
             self._warnings.append("programs run with the harness's uid (not root): no uid drop")
-        self._warnings += kernel_warnings(hello, self.config.cgroups)
+        self._warnings += kernel_warnings(hello)
         for warning in self._warnings:
             log.warning("%s", warning)
 

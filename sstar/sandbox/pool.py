@@ -250,10 +250,10 @@ def kernel_info(hello: dict) -> dict:
             "ipc_namespace": bool(hello.get("ipc_namespace")), "session_keyring": bool(hello.get("session_keyring"))}
 
 
-def kernel_warnings(hello: dict, cgroups_wanted: bool = True) -> list[str]:
+def kernel_warnings(hello: dict) -> list[str]:
     """Loud lines for what a worker could not give each test (repeated by ``sstar sandbox check``)."""
     out = []
-    if cgroups_wanted and not hello.get("cgroup"):
+    if not hello.get("cgroup"):
         out.append(f"no cgroup per test ({hello.get('cgroup_why') or 'unknown reason'}): memory and CPU limits hold "
                    "per process only (rlimits), not over a program's children")
     if not hello.get("seccomp"):

@@ -108,7 +108,7 @@ def bench_livecodebench(problems: list[Problem], workers: int) -> tuple[float, i
     return elapsed, sum(sum(1 for x in res[0] if x is True) for res in results.values())
 
 
-def overhead_ms(samples: int) -> tuple[float, float, float]:
+def overhead_ms(samples: int, **sandbox_options) -> tuple[float, float, float]:
     """(median sandbox round trip, median in-process run, difference) for one trivial stdin test."""
     problem = workload(1, 1)[0]
     test = problem.public_test_cases[0]
@@ -124,7 +124,7 @@ def overhead_ms(samples: int) -> tuple[float, float, float]:
             finally:
                 sys.stdin = old
         inproc.append(time.perf_counter() - t)
-    with LocalSandbox(workers=1) as sandbox:
+    with LocalSandbox(workers=1, **sandbox_options) as sandbox:
         a = median_round_trip_ms(sandbox, problem, samples)
     b = statistics.median(inproc) * 1000
     return a, b, a - b
@@ -190,12 +190,19 @@ def main() -> None:
     parser.add_argument("--workers", type=int, default=os.cpu_count() or 1)
     parser.add_argument("--overhead-samples", type=int, default=300)
     parser.add_argument("--json", type=Path, help="also write the figures here")
+    parser.add_argument("--overhead-only", action="store_true", help="skip the throughput shapes")
     args = parser.parse_args()
-    figures = {name: run_shape(name, programs, tests, args.workers) for name, (programs, tests) in SHAPES.items()}
+    figures = {} if args.overhead_only else {
+        name: run_shape(name, programs, tests, args.workers) for name, (programs, tests) in SHAPES.items()}
     trip, inproc, over = overhead_ms(args.overhead_samples)
-    print(f"\nper-test overhead (1 worker): median round trip {trip:.2f} ms - in-process run {inproc:.3f} ms "
-          f"= {over:.2f} ms")
+    print(f"\nper-test overhead (1 worker; a cgroup, IPC namespace and seccomp filter per test): median round trip "
+          f"{trip:.2f} ms - in-process run {inproc:.3f} ms = {over:.2f} ms")
     figures["overhead_ms"] = {"round_trip": round(trip, 3), "in_process": round(inproc, 4), "overhead": round(over, 3)}
+    # The same, side by side, without the per-test cgroup and filter: what the confinement costs.
+    bare_trip, _, bare_over = overhead_ms(args.overhead_samples, cgroups=False, seccomp=False)
+    print(f"per-test overhead without cgroups and seccomp (rlimits only): median round trip {bare_trip:.2f} ms "
+          f"= {bare_over:.2f} ms; confinement costs {over - bare_over:+.2f} ms a test")
+    figures["overhead_ms_without_cgroups_seccomp"] = {"round_trip": round(bare_trip, 3), "overhead": round(bare_over, 3)}
     docker_trip = docker_overhead_ms(args.overhead_samples)
     if docker_trip is not None:
         print(f"per-test overhead, Docker backend (1 container, warm stream): median round trip {docker_trip:.2f} ms "

@@ -105,18 +105,24 @@ class Kernel:
         }
 
     def new_cgroup(self) -> TestCgroup | None:
-        """The next test's cgroup, made while the current test runs."""
-        return self.cgroups.new() if self.cgroups else None
+        """The next test's cgroup (made ahead of time)."""
+        return self.cgroups.take() if self.cgroups else None
 
     def done(self, cgroup: TestCgroup | None) -> None:
         if cgroup is not None:
             self.retired.append(cgroup)
+            if self.cgroups is not None and cgroup.limits is not None:
+                self.cgroups.last_limits = cgroup.limits
 
     def tidy(self) -> None:
-        """Remove the cgroups of finished tests (after the reply is sent; a busy one is tried again later)."""
+        """After a reply: remove finished tests' cgroups (a busy one is tried again later), make the spare."""
         self.retired = [cg for cg in self.retired if not cg.remove()][-64:]
+        if self.cgroups is not None:
+            self.cgroups.refill()
 
     def close(self) -> None:
-        self.tidy()
+        self.retired = [cg for cg in self.retired if not cg.remove()]
         if self.cgroups:
+            if self.cgroups.spare is not None:
+                self.cgroups.spare.remove()
             self.cgroups.close()

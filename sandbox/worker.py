@@ -125,7 +125,6 @@ class Worker:
             if reply.get("retire"):
                 return  # the harness replaces a worker that cannot start its next test clean
             del msg, reply  # not kept alive while waiting for the next test: outputs and code can be large
-            self.kernel.tidy()  # after the reply: off the test's critical path
 
     def run(self, msg: dict) -> dict:
         limits = msg["limits"]
@@ -169,8 +168,12 @@ class Worker:
         if not standby.go(header, body):
             self.kernel.done(cgroup)
             return {"type": "result", "infra": "the test process died before its test was handed over", "retire": True}
-        # Fork the next test's process now, while this one runs: the fork (~1.4 ms
-        # here) leaves the critical path of the next test.
+        # Fork the next test's process now, while this one runs: the fork and its
+        # confinement (cgroup, IPC namespace, keyring, uid, seccomp) leave the critical path of the next test.
+        # Housekeeping while the test runs: earlier tests' cgroups go, the next one is made. Before the
+        # fork: the new process's move into its cgroup holds the kernel's cgroup lock through an RCU grace
+        # period, and a mkdir or rmdir of ours waiting on that lock would hold up noticing the test's end.
+        self.kernel.tidy()
         self.standby = self._fork_standby()
         try:
             return self._supervise(standby, start, limits)

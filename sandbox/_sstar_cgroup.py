@@ -203,9 +203,10 @@ class TestCgroup:
 class Cgroups:
     """The worker's own parent cgroup(s); ``take()`` gives each test's, made ahead of time.
 
-    One spare is kept ready, made (with the last test's limits, which the next
-    test usually shares) after a reply is sent: no mkdir and no limit writes
-    stand between a test's arrival and its start.
+    One spare is kept ready, made while the previous test runs: no mkdir stands
+    between a test's arrival and its start. (Its limits are written at the
+    hand-over: made with the previous test's, a small limit could kill the
+    next test's process while it confines itself.)
     """
 
     def __init__(self, v2: bool, parents: tuple[str, ...]) -> None:
@@ -213,7 +214,6 @@ class Cgroups:
         self.counter = 0
         self.kind = "v2" if v2 else "v1"
         self.spare: TestCgroup | None = None
-        self.last_limits: tuple[int, int] | None = None
 
     def take(self) -> TestCgroup:
         cgroup, self.spare = self.spare, None
@@ -222,8 +222,6 @@ class Cgroups:
     def refill(self) -> None:
         if self.spare is None:
             self.spare = self.new()
-            if self.last_limits is not None:
-                self.spare._write_limits(*self.last_limits)
 
     def new(self) -> TestCgroup:
         self.counter += 1

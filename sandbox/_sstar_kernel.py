@@ -111,8 +111,7 @@ class Kernel:
     def done(self, cgroup: TestCgroup | None) -> None:
         if cgroup is not None:
             self.retired.append(cgroup)
-            if self.cgroups is not None and cgroup.limits is not None:
-                self.cgroups.last_limits = cgroup.limits
+
 
     def tidy(self) -> None:
         """After a reply: remove finished tests' cgroups (a busy one is tried again later), make the spare."""

@@ -44,16 +44,30 @@ def sandbox_processes() -> list[int]:
     return pids
 
 
+def _describe(pids: list[int]) -> list[str]:
+    out = []
+    for pid in pids:
+        try:
+            status = dict(line.split(":\t", 1) for line in open(f"/proc/{pid}/status").read().splitlines() if ":\t" in line)
+            ppid = status.get("PPid", "?").strip()
+            parent = open(f"/proc/{ppid}/cmdline", "rb").read()[:120]
+            out.append(f"{pid} {status.get('State')} uid {status.get('Uid')} parent {ppid} {parent!r} "
+                       f"cgroup {open(f'/proc/{pid}/cgroup').read().splitlines()[-6:]}")
+        except OSError as exc:
+            out.append(f"{pid}: {exc}")
+    return out
+
+
 @pytest.mark.parametrize("case", CASES, ids=[c.name for c in CASES])
 def test_hostile_program(sandbox, case):
     result = run_case(case, sandbox)
     assert result.verdict in case.expected, (result.verdict, result.message, result.stderr[-500:])
     assert result.verdict is not Verdict.INFRA_ERROR
     # Nothing the program started outlives its test.
-    assert sandbox_processes() == []
+    assert sandbox_processes() == [], _describe(sandbox_processes())
     # The sandbox still works, on every worker.
     after = sandbox.run_many([ExecRequest(code="print(input())", stdin="ok\n", limits=Limits(time_s=1))] * 4)
-    assert all(r.stdout == b"ok\n" for r in after)
+    assert all(r.stdout == b"ok\n" for r in after), after
 
 
 def test_host_is_intact_after_the_destructive_cases(sandbox):

@@ -47,6 +47,33 @@ def _alive(pid: int) -> bool:
     return True
 
 
+def _remove_tree(path: str) -> bool:
+    try:
+        for child in os.listdir(path):
+            if os.path.isdir(os.path.join(path, child)):
+                os.rmdir(os.path.join(path, child))
+        os.rmdir(path)
+        return True
+    except FileNotFoundError:
+        return True
+    except OSError:
+        return False
+
+
+def remove_worker(name: str, attempts: int = 20) -> None:
+    """Remove a killed worker's cgroups (its processes may take a moment to die)."""
+    import time
+
+    for parent in _own_dirs():
+        path = os.path.join(parent, name)
+        for _ in range(attempts):
+            if _remove_tree(path):
+                break
+            time.sleep(0.025)
+        else:
+            log.debug("cannot remove the cgroup %s of a killed worker yet", path)
+
+
 def reap_stale() -> int:
     """Remove cgroups left by harnesses that died; returns how many were removed."""
     removed = 0
@@ -59,13 +86,6 @@ def reap_stale() -> int:
             parts = entry.split("-")
             if len(parts) != 3 or parts[0] != "sstar" or not parts[1].isdigit() or _alive(int(parts[1])):
                 continue
-            path = os.path.join(parent, entry)
-            try:
-                for child in os.listdir(path):
-                    if os.path.isdir(os.path.join(path, child)):
-                        os.rmdir(os.path.join(path, child))
-                os.rmdir(path)
+            if _remove_tree(os.path.join(parent, entry)):
                 removed += 1
-            except OSError as exc:  # still busy: a process of a dead run is alive; leave it to the kernel
-                log.debug("cannot remove stale cgroup %s: %s", path, exc)
     return removed

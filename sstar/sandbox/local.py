@@ -16,7 +16,7 @@ import subprocess
 import tempfile
 from dataclasses import dataclass, replace
 
-from .cgroups import reap_stale, worker_cgroup_name
+from .cgroups import reap_stale, remove_worker, worker_cgroup_name
 from .isolation import Isolation, available, base_interpreter, worker_argv, worker_source
 from .pool import FramedWorker, SandboxStartError, WorkerDied, WorkerPool, kernel_info, kernel_warnings
 from .protocol import SandboxInfo
@@ -53,9 +53,10 @@ class LocalSandboxConfig:
 class _Worker(FramedWorker):
     """One worker process; the channel is its stdin and stdout."""
 
-    def __init__(self, argv: list[str], root: str | None, index: int) -> None:
+    def __init__(self, argv: list[str], root: str | None, index: int, cgroup_name: str | None = None) -> None:
         self.root = root
         self.index = index
+        self.cgroup_name = cgroup_name
         self.errlog = tempfile.TemporaryFile()
         self.proc = subprocess.Popen(
             argv,
@@ -109,6 +110,8 @@ class _Worker(FramedWorker):
         self.errlog.close()
         if self.root:
             shutil.rmtree(self.root, ignore_errors=True)
+        if self.cgroup_name and os.geteuid() == 0:
+            remove_worker(self.cgroup_name)  # a worker that exits cleanly removes its own
 
     def close(self) -> None:
         try:
@@ -186,7 +189,7 @@ class LocalSandbox(WorkerPool):
             if os.geteuid() == 0:
                 argv.append(f"--child-uid={self._child_uid(index)}")
             try:
-                worker = _Worker(argv, root, index)
+                worker = _Worker(argv, root, index, worker_cgroup_name(index) if self.config.cgroups else None)
             except (WorkerDied, OSError) as exc:
                 errors.append(f"{mode.value}: {exc}")
                 if root:

@@ -108,10 +108,9 @@ def bench_livecodebench(problems: list[Problem], workers: int) -> tuple[float, i
     return elapsed, sum(sum(1 for x in res[0] if x is True) for res in results.values())
 
 
-def overhead_ms(samples: int, **sandbox_options) -> tuple[float, float, float]:
-    """(median sandbox round trip, median in-process run, difference) for one trivial stdin test."""
-    problem = workload(1, 1)[0]
-    test = problem.public_test_cases[0]
+def in_process_ms(samples: int) -> float:
+    """Median time of the trivial stdin test run in this process (the floor of any sandbox)."""
+    test = workload(1, 1)[0].public_test_cases[0]
     compiled = compile(STDIN_CODE, "<solution>", "exec")
     inproc = []
     for _ in range(samples):
@@ -124,10 +123,31 @@ def overhead_ms(samples: int, **sandbox_options) -> tuple[float, float, float]:
             finally:
                 sys.stdin = old
         inproc.append(time.perf_counter() - t)
-    with LocalSandbox(workers=1, **sandbox_options) as sandbox:
-        a = median_round_trip_ms(sandbox, problem, samples)
-    b = statistics.median(inproc) * 1000
-    return a, b, a - b
+    return statistics.median(inproc) * 1000
+
+
+# The per-test overhead, measured side by side (one sample of each in turn, so that the machine's load
+# weighs on both alike): the full confinement, and rlimits only (no cgroup per test, no seccomp filter).
+CONFIGURATIONS = {"confined": {}, "no cgroup, no seccomp": {"cgroups": False, "seccomp": False}}
+
+
+def overhead_ms(samples: int) -> dict[str, float]:
+    """Median round trip of one trivial test through one worker, per configuration."""
+    problem = workload(1, 1)[0]
+    sandboxes = {name: LocalSandbox(workers=1, **options) for name, options in CONFIGURATIONS.items()}
+    trips: dict[str, list[float]] = {name: [] for name in sandboxes}
+    try:
+        for sandbox in sandboxes.values():
+            run_tests(STDIN_CODE, problem, sandbox)  # warm-up
+        for _ in range(samples):
+            for name, sandbox in sandboxes.items():
+                t = time.perf_counter()
+                run_tests(STDIN_CODE, problem, sandbox)
+                trips[name].append(time.perf_counter() - t)
+    finally:
+        for sandbox in sandboxes.values():
+            sandbox.close()
+    return {name: statistics.median(values) * 1000 for name, values in trips.items()}
 
 
 def median_round_trip_ms(sandbox, problem: Problem, samples: int) -> float:
@@ -194,15 +214,16 @@ def main() -> None:
     args = parser.parse_args()
     figures = {} if args.overhead_only else {
         name: run_shape(name, programs, tests, args.workers) for name, (programs, tests) in SHAPES.items()}
-    trip, inproc, over = overhead_ms(args.overhead_samples)
-    print(f"\nper-test overhead (1 worker; a cgroup, IPC namespace and seccomp filter per test): median round trip "
-          f"{trip:.2f} ms - in-process run {inproc:.3f} ms = {over:.2f} ms")
-    figures["overhead_ms"] = {"round_trip": round(trip, 3), "in_process": round(inproc, 4), "overhead": round(over, 3)}
-    # The same, side by side, without the per-test cgroup and filter: what the confinement costs.
-    bare_trip, _, bare_over = overhead_ms(args.overhead_samples, cgroups=False, seccomp=False)
-    print(f"per-test overhead without cgroups and seccomp (rlimits only): median round trip {bare_trip:.2f} ms "
-          f"= {bare_over:.2f} ms; confinement costs {over - bare_over:+.2f} ms a test")
-    figures["overhead_ms_without_cgroups_seccomp"] = {"round_trip": round(bare_trip, 3), "overhead": round(bare_over, 3)}
+    inproc = in_process_ms(args.overhead_samples)
+    trips = overhead_ms(args.overhead_samples)
+    print(f"\nper-test overhead, 1 worker, median round trip minus the in-process run ({inproc:.3f} ms), side by side:")
+    for name, trip in trips.items():
+        print(f"  {name:22s} {trip - inproc:6.2f} ms")
+    confined, bare = trips["confined"] - inproc, trips["no cgroup, no seccomp"] - inproc
+    print(f"  the per-test cgroup and seccomp filter cost {confined - bare:+.2f} ms a test "
+          f"({confined / bare:.2f}x)")
+    figures["overhead_ms"] = {"in_process": round(inproc, 4),
+                              **{name: round(trip - inproc, 3) for name, trip in trips.items()}}
     docker_trip = docker_overhead_ms(args.overhead_samples)
     if docker_trip is not None:
         print(f"per-test overhead, Docker backend (1 container, warm stream): median round trip {docker_trip:.2f} ms "

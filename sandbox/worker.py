@@ -16,6 +16,7 @@ output bytes, the functional return value) and the harness grades them.
 
 from __future__ import annotations
 
+import errno
 import json
 import os
 import sys
@@ -161,6 +162,12 @@ class Worker:
                 cgroup.set_limits(int(limits["memory_mb"]) * 1024 * 1024 + self.base_rss, int(limits["nproc"]))
             except OSError as exc:
                 standby.close()
+                self.kernel.done(cgroup)
+                if exc.errno == errno.EBUSY:  # the limit is below what the process holds before the program
+                    return {"type": "result", "exit_code": None, "signal": 9, "timed_out": False,
+                            "cpu_exceeded": False, "output_exceeded": False, "memory_exceeded": True, "cpu_s": 0.0,
+                            "wall_s": 0.0, "max_rss_kb": cgroup.peak_bytes() // 1024, "stdout_b64": "",
+                            "stderr": "", "exception": None, "result": None}
                 return {"type": "result", "infra": f"cannot set the test's cgroup limits: {exc}", "retire": True}
         start = time.monotonic()
         if not standby.go(header, body):

@@ -183,3 +183,33 @@ def test_kernel_state_is_reported_and_its_absence_warned_about():
         assert bare.info().cgroup is None
     finally:
         bare.close()
+
+
+BIG_SEGMENT = """
+import ctypes
+libc = ctypes.CDLL(None, use_errno=True)
+libc.shmat.restype = ctypes.c_void_p
+size = 300 << 20
+shm = libc.shmget(0x53535453, size, 0o1600)
+addr = libc.shmat(shm, None, 0)
+ctypes.memset(addr, 1, size)  # every page really there
+print("made" if shm >= 0 and addr not in (None, ctypes.c_void_p(-1).value) else "failed")
+"""
+
+
+def _host_shmem_mb() -> float:
+    for line in Path("/proc/meminfo").read_text().splitlines():
+        if line.startswith("Shmem:"):
+            return int(line.split()[1]) / 1024
+    raise AssertionError("no Shmem in /proc/meminfo")
+
+
+def test_shared_memory_left_by_a_program_is_freed_on_the_host(sandbox):
+    before = _host_shmem_mb()
+    for _ in range(3):
+        made = run(sandbox, BIG_SEGMENT, limits=Limits(time_s=2, wall_time_s=5, memory_mb=512))
+        assert made.stdout == b"made\n", made.stderr
+    deadline = time.time() + 5
+    while _host_shmem_mb() - before > 150 and time.time() < deadline:
+        time.sleep(0.1)  # the kernel frees a dead IPC namespace asynchronously
+    assert _host_shmem_mb() - before < 150, "900 MB of segments must not stay behind on the host"

@@ -168,7 +168,7 @@ def _our_container_processes(dsandbox) -> list[str]:
 def test_per_test_kernel_state_in_docker_and_nothing_left_on_the_host(dsandbox):
     from sstar.sandbox.hostile_escapes import IPC_CREATE, IPC_KEY, KEYRING_PROBE, UNWAITED_CPU
 
-    from .test_confinement import _key_users, _sysv_keys
+    from .test_confinement import BIG_SEGMENT, _host_shmem_mb, _key_users, _sysv_keys
 
     info = dsandbox.info()
     assert info.cgroup in ("v1", "v2") and info.seccomp and info.ipc_namespace and not info.warnings, info
@@ -178,6 +178,14 @@ def test_per_test_kernel_state_in_docker_and_nothing_left_on_the_host(dsandbox):
         assert dsandbox.run(ExecRequest(code=KEYRING_PROBE, limits=Limits(time_s=2))).stdout == b"SAFE\n"
     assert IPC_KEY not in _sysv_keys()
     assert 65000 not in _key_users() - before
+    shmem = _host_shmem_mb()
+    for _ in range(3):
+        made = dsandbox.run(ExecRequest(code=BIG_SEGMENT, limits=Limits(time_s=2, wall_time_s=5, memory_mb=512)))
+        assert made.stdout == b"made\n", made.stderr
+    deadline = time.time() + 5
+    while _host_shmem_mb() - shmem > 150 and time.time() < deadline:
+        time.sleep(0.1)
+    assert _host_shmem_mb() - shmem < 150
     burnt = dsandbox.run(ExecRequest(code=UNWAITED_CPU, stdin="5\n", limits=Limits(time_s=0.5, wall_time_s=6)))
     assert burnt.cpu_exceeded and burnt.cpu_s >= 0.5  # the cgroup's CPU: the unwaited child's counts
     assert _our_container_processes(dsandbox) == []

@@ -300,5 +300,5 @@ def setup(name: str, private_mounts: str | None) -> tuple[Cgroups | None, str]:
             except OSError:
                 pass  # already set by an ancestor
         return Cgroups(False, tuple(parents)), ""
-    except OSError as exc:
-        return None, f"cannot make a cgroup per test ({exc})"
+    except (OSError, ValueError, IndexError) as exc:
+        return None, f"cannot make a cgroup per test ({type(exc).__name__}: {exc})"

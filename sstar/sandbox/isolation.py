@@ -59,7 +59,7 @@ def available(mode: Isolation) -> bool:
     return True
 
 
-def bwrap_argv(python: str, worker: Path, seccomp: str | None) -> list[str]:
+def bwrap_argv(python: str, worker: Path, seccomp: str | None, packages: tuple[str, ...] = ()) -> list[str]:
     argv = [
         "bwrap",
         "--unshare-net", "--unshare-pid", "--unshare-ipc", "--unshare-uts", "--unshare-cgroup-try",
@@ -69,7 +69,7 @@ def bwrap_argv(python: str, worker: Path, seccomp: str | None) -> list[str]:
     ]
     if os.geteuid() != 0:
         argv.insert(1, "--unshare-user")
-    argv += bwrap_view(python, str(worker.parent), seccomp)
+    argv += bwrap_view(python, str(worker.parent), seccomp, packages)
     argv += [
         "--chdir", "/tmp",
         "--clearenv", "--setenv", "PATH", SANDBOX_PATH, "--setenv", "LANG", "C.UTF-8",
@@ -81,10 +81,11 @@ def bwrap_argv(python: str, worker: Path, seccomp: str | None) -> list[str]:
     return argv
 
 
-def worker_argv(mode: Isolation, python: str, worker: Path, root: str | None, seccomp: str | None) -> list[str]:
+def worker_argv(mode: Isolation, python: str, worker: Path, root: str | None, seccomp: str | None,
+                packages: tuple[str, ...] = ()) -> list[str]:
     """The full command that starts one worker at the given isolation level (cgroup and uid flags come after)."""
     if mode is Isolation.BWRAP:
-        return bwrap_argv(python, worker, seccomp)
+        return bwrap_argv(python, worker, seccomp, packages)
     plain = [python, "-I", "-B", str(worker), f"--root={root}"]
     if seccomp:
         plain.append(f"--seccomp={seccomp}")

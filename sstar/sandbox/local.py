@@ -20,7 +20,7 @@ from .cgroups import reap_stale, remove_worker, worker_cgroup_name
 from .isolation import Isolation, available, base_interpreter, worker_argv, worker_source
 from .pool import FramedWorker, SandboxStartError, WorkerDied, WorkerPool, kernel_info, kernel_warnings
 from .protocol import SandboxInfo
-from .view import find_seccomp_bindings
+from .view import find_seccomp_bindings, package_paths
 
 log = logging.getLogger(__name__)
 
@@ -42,6 +42,9 @@ class LocalSandboxConfig:
     """Size of each test's private tmpfs working directory (bubblewrap only)."""
     scratch_inodes: int = 20_000
     """Files the program may create in its working directory (bubblewrap only)."""
+    packages: tuple[str, ...] = ()
+    """Installed packages of the sandbox's interpreter a program may import (e.g. ``("numpy",)``), bound
+    read-only into the allow-listed view; by default a program sees the standard library only."""
     cgroups: bool = True
     """A cgroup per test (memory over the whole process tree, CPU of every descendant, a pids cap);
     where none can be made, per-process rlimits only, with a warning."""
@@ -170,6 +173,11 @@ class LocalSandbox(WorkerPool):
         if index == 0 and self.config.cgroups and os.geteuid() == 0:
             reap_stale()
         seccomp = self._seccomp()
+        for package in self.config.packages:
+            try:
+                package_paths(self.python, package)
+            except (OSError, ValueError, subprocess.SubprocessError) as exc:
+                raise SandboxStartError(f"could not start a sandbox worker: {exc}") from None
         modes = [self._isolation] if self._isolation else self._candidates()
         errors = []
         for mode in modes:
@@ -177,7 +185,7 @@ class LocalSandbox(WorkerPool):
             if root:
                 os.chmod(root, 0o711)  # the program's uid may traverse to its work dir, no more
             try:
-                argv = worker_argv(mode, self.python, self.worker_file, root, seccomp)
+                argv = worker_argv(mode, self.python, self.worker_file, root, seccomp, tuple(self.config.packages))
             except (OSError, ValueError, subprocess.SubprocessError) as exc:
                 errors.append(f"{mode.value}: {exc}")
                 continue

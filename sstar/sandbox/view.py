@@ -87,6 +87,34 @@ def visible_paths(python: str) -> tuple[tuple[str, ...], tuple[str, ...]]:
     return tuple(dict.fromkeys(binds)), masked
 
 
+_PACKAGE_PROBE = (
+    "import importlib.util, json, sys\n"
+    "spec = importlib.util.find_spec(sys.argv[1])\n"
+    "print(json.dumps(None if spec is None else [spec.origin, list(spec.submodule_search_locations or [])]))\n"
+)
+
+
+@functools.lru_cache(maxsize=64)
+def package_paths(python: str, package: str) -> tuple[str, ...]:
+    """What importing ``package`` needs, as ``python`` finds it: its directory (or module file), a vendored
+    ``<name>.libs`` beside it, and the shared libraries its extension modules link against."""
+    out = subprocess.run([python, "-I", "-c", _PACKAGE_PROBE, package], capture_output=True, text=True, timeout=60)
+    found = json.loads(out.stdout or "null") if out.returncode == 0 else None
+    if not found:
+        raise ValueError(f"the sandbox interpreter {python} has no package {package!r}")
+    origin, locations = found
+    roots = [os.path.realpath(p) for p in locations] or [os.path.realpath(origin)]
+    paths = list(roots)
+    for root in roots:
+        vendored = f"{root}.libs" if os.path.isdir(root) else ""
+        if vendored and os.path.isdir(vendored):
+            paths.append(vendored)
+    extensions = [os.path.join(d, f) for root in roots if os.path.isdir(root)
+                  for d, _, files in os.walk(root) for f in files if ".so" in f]
+    paths += shared_libraries(extensions) if extensions else []
+    return tuple(dict.fromkeys(paths))
+
+
 def find_seccomp_bindings(python: str) -> str | None:
     """libseccomp's compiled Python module for ``python``'s ABI, if one is installed anywhere we know."""
     interp = describe_interpreter(python)
@@ -100,9 +128,10 @@ def find_seccomp_bindings(python: str) -> str | None:
     return None
 
 
-def bwrap_view(python: str, worker_dir: str, seccomp: str | None) -> list[str]:
-    """The bubblewrap arguments that build the allow-listed root."""
+def bwrap_view(python: str, worker_dir: str, seccomp: str | None, packages: tuple[str, ...] = ()) -> list[str]:
+    """The bubblewrap arguments that build the allow-listed root (plus the packages asked for)."""
     binds, masked = visible_paths(python)
+    extra = [p for package in packages for p in package_paths(python, package)]
     argv = ["--tmpfs", "/", "--proc", "/proc", "--tmpfs", "/tmp", "--dir", "/dev", "--tmpfs", "/dev/shm"]
     for device in DEVICES:
         argv += ["--dev-bind", device, device]
@@ -118,6 +147,8 @@ def bwrap_view(python: str, worker_dir: str, seccomp: str | None) -> list[str]:
         argv += ["--ro-bind", path, path]
     for directory in masked:
         argv += ["--tmpfs", directory]
+    for path in extra:  # after the masks: a package inside a masked site-packages comes back alone
+        argv += ["--ro-bind", path, path]
     argv += ["--perms", "0700", "--dir", PRIVATE_DIR, "--ro-bind", worker_dir, f"{PRIVATE_DIR}/worker"]
     if seccomp:
         argv += ["--ro-bind", seccomp, f"{PRIVATE_DIR}/{os.path.basename(seccomp)}"]

@@ -213,3 +213,26 @@ def test_shared_memory_left_by_a_program_is_freed_on_the_host(sandbox):
     while _host_shmem_mb() - before > 150 and time.time() < deadline:
         time.sleep(0.1)  # the kernel frees a dead IPC namespace asynchronously
     assert _host_shmem_mb() - before < 150, "900 MB of segments must not stay behind on the host"
+
+
+def test_packages_asked_for_come_back_alone():
+    import subprocess
+
+    from sstar.sandbox.isolation import base_interpreter
+
+    probe = subprocess.run([base_interpreter(), "-I", "-c", "import sortedcontainers"], capture_output=True)
+    if probe.returncode != 0:
+        pytest.skip("the sandbox interpreter has no sortedcontainers to allow")
+    code = "from sortedcontainers import SortedList\nprint(list(SortedList([3, 1, 2])))\n"
+    with LocalSandbox(workers=1) as plain:
+        assert run(plain, code).exception == "ModuleNotFoundError"  # the standard library only, by default
+    with LocalSandbox(workers=1, packages=("sortedcontainers",)) as allowed:
+        assert run(allowed, code).stdout == b"[1, 2, 3]\n"
+        assert run(allowed, "import pytest").exception == "ModuleNotFoundError"  # nothing else of site-packages
+
+
+def test_an_unknown_package_is_a_clear_start_error():
+    sb = LocalSandbox(workers=1, packages=("no_such_package_anywhere",))
+    result = run(sb, "print(1)")
+    sb.close()
+    assert result.status is ExecStatus.INFRA_ERROR and "no package 'no_such_package_anywhere'" in result.infra_message

@@ -15,7 +15,7 @@ PREVIEW_CHARS = 2000
 
 
 def _memory_exhausted(result: ExecResult, limits: Limits) -> bool:
-    if result.exception == "MemoryError":
+    if result.memory_exceeded or result.exception == "MemoryError":
         return True
     tail = [line for line in result.stderr.strip().splitlines() if line.strip()]
     if tail and (tail[-1].startswith("MemoryError") or "Cannot allocate memory" in tail[-1]):

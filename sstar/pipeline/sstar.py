@@ -19,6 +19,7 @@ from ..models.protocol import Completion, Model, Stage, Usage
 from ..problem import Problem
 from ..sandbox.protocol import Limits, Sandbox
 from .. import synthesis
+from ..errors import GenerationFailed
 from ..synthesis.model_inputs import parse_model_inputs
 from . import prompts
 from .config import SelectionMethod, SStarConfig
@@ -105,6 +106,8 @@ class SStar:
         c = self.config
         self.on_event("stage", {"stage": "generate", "n": c.n})
         completions = await self._complete(run, prompts.generation(run.problem), Stage.GENERATE, n=c.n)
+        if completions and all(comp.failed for comp in completions):
+            raise GenerationFailed(completions[0].error or "every generation call failed")
         codes = [None if comp.failed else extract_code(comp.text) for comp in completions]
         reports = await asyncio.gather(*(self._public(run, code, i) for i, code in enumerate(codes)))
         run.candidates = [Candidate(i, code, "generated", (report,)) for i, (code, report) in enumerate(zip(codes, reports))]

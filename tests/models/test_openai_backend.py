@@ -19,7 +19,6 @@ def server():
 
 
 def model_for(server, **options):
-    options.setdefault("backoff_s", 0.01)
     return load_model("openai:fake-model", base_url=server.url, api_key="test", **options)
 
 
@@ -150,7 +149,7 @@ def test_environment_fallbacks(server, monkeypatch):
 
 
 def test_unreachable_server_is_a_recorded_failure_with_a_clear_reason():
-    model = load_model("openai:x", base_url="http://127.0.0.1:9/v1", api_key="k", max_retries=1, backoff_s=0.01)
+    model = load_model("openai:x", base_url="http://127.0.0.1:9/v1", api_key="k", max_retries=1)
     out = model.generate(MSGS)
     assert out[0].failed and "connection failed" in out[0].error
     model.close()

@@ -1,0 +1,34 @@
+"""The local executor: problems solved concurrently here, sharing one model client and one sandbox pool.
+
+An executor takes the resolved :class:`RunSpec` and the work (each problem, with the earlier run's record
+when only selection is redone) and hands every results line to ``emit`` as soon as it exists; the caller
+alone writes them. ``ray_runner.run_on_ray`` is the other executor, with the same signature.
+"""
+
+from __future__ import annotations
+
+import asyncio
+from typing import Callable, Optional, Sequence
+
+from ..problem import Problem
+from .solving import CallRecorder, RunSpec, solve_record
+
+Work = Sequence[tuple[Problem, Optional[dict]]]
+Emit = Callable[[dict], None]
+
+
+def run_local(spec: RunSpec, work: Work, emit: Emit, concurrency: int, model, sandbox) -> None:
+    async def all_of_it() -> None:
+        gate = asyncio.Semaphore(concurrency)
+
+        async def one(problem: Problem, given: Optional[dict]) -> None:
+            async with gate:
+                recorder = CallRecorder(model)
+                emit(await solve_record(spec.engine(recorder, sandbox), recorder, problem, given))
+
+        await asyncio.gather(*(one(p, g) for p, g in work))
+        close = getattr(model, "aclose", None)
+        if close is not None:
+            await close()
+
+    asyncio.run(all_of_it())

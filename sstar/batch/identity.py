@@ -63,8 +63,13 @@ def provenance() -> dict:
     from .. import __version__
 
     return {"sstar_version": __version__, "git_commit": git_commit(),
-            "command": " ".join(shlex.quote(a) for a in [Path(sys.argv[0]).name, *sys.argv[1:]]),
+            "command": " ".join(shlex.quote(a) for a in [_program(), *sys.argv[1:]]),
             "python": sys.version.split()[0], "host": os.uname().nodename}
+
+
+def _program() -> str:
+    name = Path(sys.argv[0]).name if sys.argv and sys.argv[0] else "python"
+    return "sstar" if name in ("__main__.py", "sstar", "-m") else name
 
 
 def git_commit() -> str | None:

@@ -74,7 +74,7 @@ def plot_summary(summary: dict, path: Path, fmt: str = "png") -> Path:
                     markerfacecolor="none" if i % 2 else colour, markersize=7 - i, linewidth=1.6,
                     label=f"{readable(label)} samples, pass@k", zorder=3 + i)
         if chosen in methods:
-            ax.axhline(100 * methods[chosen]["pass@1"], color="#c0392b", linestyle=(0, (5, 2, 1, 2)),
+            ax.axhline(100 * methods[chosen]["pass@1"], color="#000000", linestyle=(0, (5, 2, 1, 2)),
                        label=f"{readable(chosen)} pass@1")
         ax.set_xticks(sorted({int(k) for points in curves.values() for k in points}))
         ax.set_xlabel("k (samples)")

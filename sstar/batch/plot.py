@@ -49,6 +49,12 @@ def plot_summary(summary: dict, path: Path, fmt: str = "png") -> Path:
         import matplotlib.pyplot as plt
     except ImportError as exc:
         raise RuntimeError("the plot needs matplotlib: pip install 'sstar[plot]'") from exc
+    # TrueType fonts in PDF (conferences refuse Type 3) and real, editable text in SVG.
+    with matplotlib.rc_context({"pdf.fonttype": 42, "ps.fonttype": 42, "svg.fonttype": "none"}):
+        return _draw(plt, summary, path, fmt)
+
+
+def _draw(plt, summary: dict, path: Path, fmt: str) -> Path:
     methods = summary["methods"]
     curves = summary.get("pass_at_k") or {}
     fig, axes = plt.subplots(1, 2 if curves else 1, figsize=(12 if curves else 6.5, 4.6), squeeze=False)

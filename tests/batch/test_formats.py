@@ -35,7 +35,9 @@ def problems(dataset):
 
 
 def test_livecodebench_custom_input_output_and_eval_all(problems, tmp_path, sandbox):
-    items = [lcb_output(p, [code, "print(0)"]) for p, code in solutions()]
+    chosen = list(solutions())[::3]  # four problems, both kinds
+    problems = {p.question_id: problems[p.question_id] for p, _ in chosen}
+    items = [lcb_output(p, [code, "print(0)"]) for p, code in chosen]
     custom = tmp_path / "custom.json"
     custom.write_text(json.dumps([{"question_id": i["question_id"], "code_list": i["code_list"]} for i in items]))
     output = tmp_path / "custom_codegeneration_output.json"
@@ -47,7 +49,7 @@ def test_livecodebench_custom_input_output_and_eval_all(problems, tmp_path, sand
                   indent=4)
     for path, kind in ((custom, "question_id, code_list"), (output, "question_id, code_list"), (eval_all, "eval_all")):
         summary = score_generations(path, problems, sandbox, ks=(1, 2))
-        assert kind in summary["format"] and summary["problems"] == 12 and summary["missing"] == []
+        assert kind in summary["format"] and summary["problems"] == 4 and summary["missing"] == []
         assert summary["methods"]["pass@1"]["pass@1"] == 0.5 and summary["methods"]["pass@2"]["pass@1"] == 1.0
     bare = tmp_path / "lists.json"  # code lists alone, in question-id order
     by_id = {i["question_id"]: i["code_list"] for i in items}

@@ -98,8 +98,13 @@ def solve(
         except ModelError as exc:
             fail(str(exc), code=2)
     options = {"base_url": base_url} if base_url else {}
-    result = _execute(lambda progress: run_solve(problem, model=model, sandbox=sandbox, config=config,
-                                                 on_event=progress, model_options=options), out)
+    from ..errors import GenerationFailed
+
+    try:
+        result = _execute(lambda progress: run_solve(problem, model=model, sandbox=sandbox, config=config,
+                                                     on_event=progress, model_options=options), out)
+    except GenerationFailed as exc:  # the model is down or refuses every request: say so, exit 1
+        fail(f"no candidate: every generation call failed ({exc})", code=EXIT_NO_CODE)
     if result.program is None:
         Console(stderr=True).print("[bold red]no candidate produced code[/]")
         raise typer.Exit(EXIT_NO_CODE)

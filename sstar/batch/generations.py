@@ -19,6 +19,7 @@ from collections import defaultdict
 from pathlib import Path
 from typing import Iterable, Optional
 
+from .. import __version__
 from ..problem import Problem
 from ..sandbox.protocol import Sandbox
 from .score import Grader, breakdown, pass_at_k
@@ -124,4 +125,4 @@ def score_generations(path: Path, problems: dict[str, Problem], sandbox: Sandbox
                for k in ks if any(f"pass@{k}" in r for r in rows)}
     return {"generations": str(path), "format": kind, "dataset": dataset, "problems": len(rows),
             "missing": missing, "unknown_ids": unknown, "methods": methods, "rows": rows,
-            "meta": {"model": path.stem, "dataset": Path(dataset).name, "problems": len(rows)}}
+            "meta": {"sstar_version": __version__, "model": path.stem, "dataset": Path(dataset).name, "problems": len(rows)}}

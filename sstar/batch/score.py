@@ -181,6 +181,8 @@ def run_meta(config: dict, dataset: str, problems: int) -> dict:
     """What a figure's title names: model, dataset and release, N, date window."""
     selection = config.get("selection") or {}
     model = config.get("model") or {}
-    return {"model": model.get("name") or "", "dataset": Path(str(dataset)).name,
+    from .. import __version__
+
+    return {"sstar_version": __version__, "model": model.get("name") or "", "dataset": Path(str(dataset)).name,
             "release": selection.get("release"), "start_date": selection.get("start_date"),
             "end_date": selection.get("end_date"), "n": (config.get("sstar") or {}).get("n"), "problems": problems}

@@ -7,6 +7,7 @@ configuration write the same records.
 
 from __future__ import annotations
 
+import inspect
 import logging
 import time
 from dataclasses import dataclass, field
@@ -47,7 +48,19 @@ class RunSpec:
                           **self.model_options), True
 
     def engine(self, model, sandbox) -> SStar:
-        return SStar(model, sandbox, SStarConfig(**self.config))
+        return _TimedSStar(model, sandbox, SStarConfig(**self.config))
+
+
+class _TimedSStar(SStar):
+    """S* with synthesis timed on its own (it runs inside selection), for the trace's per-stage wall times."""
+
+    async def synthesize(self, run, *args, **kwargs):
+        start = time.perf_counter()
+        try:
+            made = super().synthesize(run, *args, **kwargs)
+            return await made if inspect.isawaitable(made) else made
+        finally:
+            run.timings.setdefault("synthesize", round(time.perf_counter() - start, 3))  # the pipeline's own wins
 
 
 class CallRecorder:

@@ -65,7 +65,7 @@ def test_config_and_trace_say_what_ran(dataset, tmp_path, sandbox):
     assert calls and {c["stage"] for c in calls} >= {"generate"}
     assert all(c["finish_reason"] in ("stop", "length", "error", "other") and "completion_tokens" in c
                and "text" in c for c in calls)
-    assert "generate" in record["timings"] and record["status"] == "finished"
+    assert {"generate", "debug", "synthesize", "select"} <= set(record["timings"]) and record["status"] == "finished"
 
 
 def test_score_reads_torn_lines_and_duplicates_with_a_warning(dataset, tmp_path, sandbox):

@@ -27,7 +27,8 @@ def run_local(spec: RunSpec, work: Work, emit: Emit, concurrency: int, model, sa
                 emit(await solve_record(spec.engine(recorder, sandbox), recorder, problem, given))
 
         await asyncio.gather(*(one(p, g) for p, g in work))
-        close = getattr(model, "aclose", None)
+        # The model's client belongs to this loop: close it before the loop ends (a cache wrapper forwards).
+        close = getattr(model, "aclose", None) or getattr(getattr(model, "inner", None), "aclose", None)
         if close is not None:
             await close()
 

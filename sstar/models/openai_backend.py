@@ -89,7 +89,19 @@ class OpenAIModel(ModelBase):
             finally:
                 await self._close_loop_client()
 
-        return asyncio.run(once())
+        try:
+            asyncio.get_running_loop()
+        except RuntimeError:
+            return asyncio.run(once())
+        # Called synchronously from inside an event loop: run on a thread of its own rather than fail.
+        from concurrent.futures import ThreadPoolExecutor
+
+        with ThreadPoolExecutor(1) as pool:
+            return pool.submit(asyncio.run, once()).result()
+
+    async def aclose(self) -> None:
+        """Close the client of the running event loop (call before the loop ends)."""
+        await self._close_loop_client()
 
     async def _asample(self, messages: list[Message], params: SamplingParams, stage: Stage) -> list[Completion]:
         return await self._request_all(messages, params)

@@ -160,3 +160,17 @@ def test_missing_key_and_server_is_a_clear_error(monkeypatch):
     monkeypatch.delenv("OPENAI_BASE_URL", raising=False)
     with pytest.raises(ModelError, match="OPENAI_API_KEY"):
         load_model("openai:gpt-4o-mini")
+
+
+def test_retries_are_the_clients_own_and_sync_calls_work_inside_a_running_loop(server):
+    server.queue("500", "429")
+    model = model_for(server, max_retries=2)
+
+    async def inside_a_loop():
+        client, _ = model._client()
+        assert client.max_retries == 2  # the openai client's retry machinery, not a loop of ours
+        return model.generate(MSGS)  # a blocking call from async code: served on a thread of its own
+
+    out = asyncio.run(inside_a_loop())
+    assert not out[0].failed and len(server.requests) == 3
+    model.close()

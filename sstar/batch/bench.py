@@ -48,6 +48,8 @@ class Bench:
     """Run the problems as tasks on a Ray cluster: ``auto``, ``local`` or a cluster address (None: here)."""
     reselect_from: Optional[Path] = None
     """An earlier run folder: take its finished problems' candidates and redo only selection."""
+    stop_after_failures: int = 10
+    """Start no more problems after this many failed in a row (the server looks down); 0: never stop."""
 
     def _resolve_dataset(self) -> str:
         """``hf:`` (or ``hf:REVISION``) reads the release's files from the Hugging Face hub into the cache."""
@@ -89,7 +91,7 @@ class Bench:
                 for warning in log_.contents.warnings():
                     log.warning("%s: %s", results, warning)
                 todo = [p for p in problems if p.question_id not in log_.done]
-                progress = Progress(total=len(problems))
+                progress = Progress(total=len(problems), stop_after=self.stop_after_failures)
                 progress.done = progress.skipped = len(problems) - len(todo)
                 wanted = {p.question_id for p in problems}
                 progress.public_ok = sum(bool(r.get("public_passed")) for q, r in log_.contents.finished.items()
@@ -104,11 +106,11 @@ class Bench:
                 if self.ray:
                     from .ray_runner import run_on_ray
 
-                    run_on_ray(spec, work, emit, self.concurrency, self.ray)
+                    run_on_ray(spec, work, emit, self.concurrency, self.ray, lambda: progress.stopped)
                 else:
                     from .executor import run_local
 
-                    run_local(spec, work, emit, self.concurrency, model, sandbox)
+                    run_local(spec, work, emit, self.concurrency, model, sandbox, lambda: progress.stopped)
                 self._finish_config(progress)
                 return progress
             finally:
@@ -165,7 +167,8 @@ class Bench:
         write_json_atomic(path, self._config)
 
     def _finish_config(self, progress: Progress) -> None:
-        self._session.update(finished=_now(), problems=progress.total, done=progress.done, failed=progress.failed)
+        self._session.update(finished=_now(), problems=progress.total, done=progress.done, failed=progress.failed,
+                             not_attempted=progress.not_attempted)
         write_json_atomic(self.out / "config.json", self._config)
 
 

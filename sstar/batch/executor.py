@@ -2,7 +2,8 @@
 
 An executor takes the resolved :class:`RunSpec` and the work (each problem, with the earlier run's record
 when only selection is redone) and hands every results line to ``emit`` as soon as it exists; the caller
-alone writes them. ``ray_runner.run_on_ray`` is the other executor, with the same signature.
+alone writes them; ``stop`` says when to start no more (an outage). ``ray_runner.run_on_ray`` is the other
+executor, with the same signature.
 """
 
 from __future__ import annotations
@@ -15,14 +16,18 @@ from .solving import CallRecorder, RunSpec, solve_record
 
 Work = Sequence[tuple[Problem, Optional[dict]]]
 Emit = Callable[[dict], None]
+Stop = Callable[[], bool]
 
 
-def run_local(spec: RunSpec, work: Work, emit: Emit, concurrency: int, model, sandbox) -> None:
+def run_local(spec: RunSpec, work: Work, emit: Emit, concurrency: int, model, sandbox,
+              stop: Stop = lambda: False) -> None:
     async def all_of_it() -> None:
         gate = asyncio.Semaphore(concurrency)
 
         async def one(problem: Problem, given: Optional[dict]) -> None:
             async with gate:
+                if stop():  # an outage: leave the rest for the resume
+                    return
                 recorder = CallRecorder(model)
                 emit(await solve_record(spec.engine(recorder, sandbox), recorder, problem, given))
 

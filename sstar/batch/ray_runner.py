@@ -17,7 +17,7 @@ import os
 from typing import Optional
 
 from ..problem import Problem
-from .executor import Emit, Work
+from .executor import Emit, Stop, Work
 from .solving import CallRecorder, RunSpec, failed_record, solve_record
 
 log = logging.getLogger(__name__)
@@ -52,7 +52,8 @@ def connect(address: str) -> None:
         ray.init(**kwargs)
 
 
-def run_on_ray(spec: RunSpec, work: Work, emit: Emit, concurrency: int, address: str) -> None:
+def run_on_ray(spec: RunSpec, work: Work, emit: Emit, concurrency: int, address: str,
+               stop: Stop = lambda: False) -> None:
     ray = _ray()
     connect(address)
     # No CPU reservation: an actor mostly waits on the model, and its sandbox pool (sized to its node's cores)
@@ -80,7 +81,7 @@ def run_on_ray(spec: RunSpec, work: Work, emit: Emit, concurrency: int, address:
                 log.error("%s failed on Ray: %s (it will be retried on resume)", problem.question_id, str(exc)[:300])
                 record = failed_record(problem, f"Ray task failed: {str(exc).splitlines()[0] if str(exc) else exc!r}")
             emit(record)
-            if queue:
+            if queue and not stop():
                 submit(actor)
     finally:
         for actor in actors:

@@ -176,6 +176,10 @@ class Progress:
     public_ok: int = 0
     tokens: int = 0
     first_error: str = ""
+    in_a_row: int = 0
+    """Problems failed since the last one finished (an outage shows as a run of these)."""
+    stop_after: int = 0
+    """Stop starting problems after this many failures in a row (0: never)."""
     started: float = field(default_factory=time.monotonic)
 
     @property
@@ -192,14 +196,25 @@ class Progress:
     def account(self, record: dict, written: bool) -> None:
         if status_of(record) is Status.FAILED:
             self.failed += 1
+            self.in_a_row += 1
             self.first_error = self.first_error or f"{record['question_id']}: {record.get('error', '')}"
             return
         if not written:
             return
+        self.in_a_row = 0
         self.done += 1
         self.public_ok += bool(record.get("public_passed"))
         total = record.get("usage", {}).get("total", {})
         self.tokens += total.get("prompt_tokens", 0) + total.get("completion_tokens", 0)
+
+    @property
+    def stopped(self) -> bool:
+        """Too many failures in a row: the model (or its server) looks down; start no more problems."""
+        return bool(self.stop_after) and self.in_a_row >= self.stop_after
+
+    @property
+    def not_attempted(self) -> int:
+        return self.total - self.done - self.failed
 
     def line(self) -> str:
         """One plain line for logs: done/total, pass rate so far, tokens, failures, elapsed, ETA."""

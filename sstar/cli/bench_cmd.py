@@ -55,6 +55,8 @@ def bench(
     redo: bool = typer.Option(False, "--redo", help="Start over (the old results are kept aside)."),
     sandbox: str = typer.Option("local", "--sandbox"),
     ray: Optional[str] = typer.Option(None, "--ray", help="Run on Ray: auto, local, or a cluster address."),
+    stop_after_failures: int = typer.Option(10, "--stop-after-failures", min=0, help="Start no more problems after "
+                                            "this many fail in a row (the server looks down); 0: never."),
 ) -> None:
     """Run S* over a dataset; resumable: run the same command again to finish an interrupted run."""
     from ..batch.bench import Bench
@@ -64,7 +66,8 @@ def bench(
     config = as_config(None, n=n, rounds=rounds, selection=selection, max_tokens=max_tokens, seed=seed)
     options = transport_options(base_url, max_retries, timeout)
     job = Bench(dataset=dataset, out=out, model=model_name(model, base_url), sandbox=sandbox, config=config,
-                selection=sel, concurrency=concurrency, cache=cache, redo=redo, model_options=options, ray=ray)
+                selection=sel, concurrency=concurrency, cache=cache, redo=redo, model_options=options, ray=ray,
+                stop_after_failures=stop_after_failures)
     run_job(job, out)
 
 
@@ -157,7 +160,9 @@ def run_job(job, out: Path) -> None:
         fail(str(exc))
     where = out / "results.jsonl"
     if progress.failed:
-        fail(f"{progress.failed} of {progress.total} problems failed ({progress.first_error[:300]}); "
+        stopped = (f"stopped after {progress.in_a_row} failed in a row, {progress.not_attempted} not attempted; "
+                   if progress.stopped and progress.not_attempted else "")
+        fail(f"{progress.failed} of {progress.total} problems failed ({progress.first_error[:300]}); {stopped}"
              f"{progress.done} finished in {where}; run the same command again to retry the failed ones", code=1)
     console.print(f"{progress.done}/{progress.total} problems finished in {where}", highlight=False)
 

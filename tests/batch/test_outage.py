@@ -108,3 +108,14 @@ def test_two_bench_processes_on_one_folder_never_duplicate(dataset, tmp_path):
     assert len(ids) == 12 == len(set(ids))
     third = subprocess.run(cmd, env=ENV, capture_output=True, text=True, timeout=300)  # the lock went with it
     assert third.returncode == 0 and "12/12 problems finished" in third.stderr
+
+
+def test_an_outage_stops_the_run_after_failures_in_a_row(dataset, tmp_path):
+    out = tmp_path / "run"
+    down = bench(dataset, out, dead_url(), "--limit", "6", "--stop-after-failures", "2")
+    assert down.returncode == 1
+    assert "2 of 6 problems failed" in down.stderr and "stopped after 2 failed in a row, 4 not attempted" in down.stderr
+    contents = read_records(out / "results.jsonl")
+    assert len(contents.failed) == 2 and not contents.finished
+    session = json.loads((out / "config.json").read_text())["sessions"][-1]
+    assert session["failed"] == 2 and session["not_attempted"] == 4 and session["finished"]

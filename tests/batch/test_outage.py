@@ -119,3 +119,22 @@ def test_an_outage_stops_the_run_after_failures_in_a_row(dataset, tmp_path):
     assert len(contents.failed) == 2 and not contents.finished
     session = json.loads((out / "config.json").read_text())["sessions"][-1]
     assert session["failed"] == 2 and session["not_attempted"] == 4 and session["finished"]
+
+
+@pytest.mark.timeout(600)
+def test_reselect_from_the_command_line_reaches_the_runs_own_model_and_never_generates(dataset, tmp_path):
+    run, again = tmp_path / "run", tmp_path / "llm_judge"
+    with FakeOpenAI(answer=server_answer) as server:
+        assert bench(dataset, run, server.url, "--limit", "3").returncode == 0
+        generated = len(server.requests)
+        proc = sstar("reselect", run, "--selection", "llm_judge", "--out", again)
+        assert proc.returncode == 0, proc.stderr[-2000:]
+        assert all(body["n"] == 1 for body in server.requests[generated:])  # judging only: the samples were n=2
+    assert sstar("reselect", run, "--selection", "first", "--out", run).returncode == 2
+    config = json.loads((again / "config.json").read_text())
+    assert config["sstar"]["selection"] == "llm_judge" and config["reselect_from"] == str(run.resolve())
+    assert config["model"]["name"] == "fake-model"
+    scored = sstar("score", run, again, "--no-plot")
+    assert scored.returncode == 0, scored.stderr
+    methods = [line.split("\t")[0] for line in scored.stdout.splitlines()[2:] if "\t" in line]
+    assert methods[:2] == ["sstar", "llm_judge"]

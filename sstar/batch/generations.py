@@ -93,7 +93,9 @@ def _from_array(path: Path, data, problems: dict[str, Problem]) -> tuple[dict[st
     out: dict[str, list[Optional[str]]] = {}
     for i, rec in enumerate(data):
         if not isinstance(rec, dict) or "question_id" not in rec or not isinstance(rec.get("code_list"), list):
-            raise GenerationsError(f"{path}: item {i} is not {{\"question_id\", \"code_list\"}}")
+            hint = (" (this is LiveCodeBench's metrics file: give the *_eval_all.json beside it)"
+                    if path.name.endswith("_eval.json") else "")
+            raise GenerationsError(f"{path}: item {i} is not {{\"question_id\", \"code_list\"}}{hint}")
         out.setdefault(str(rec["question_id"]), []).extend(rec["code_list"])
     graded = any("graded_list" in rec for rec in data)
     return out, "LiveCodeBench evaluation (eval_all)" if graded else "LiveCodeBench generations (question_id, code_list)"

@@ -132,3 +132,11 @@ def test_score_generations_cli_prints_plain_tab_separated_lines(dataset, tmp_pat
     assert lines[1].split("\t")[:3] == ["method", "overall", "95% CI"]
     assert lines[2].split("\t")[:3] == ["pass@1", "100.0", "100.0-100.0"]
     assert "\x1b[" not in proc.stdout
+
+
+def test_the_metrics_file_is_named_for_what_it_is(problems, tmp_path):
+    path = tmp_path / "Scenario.codegeneration_10_0.2_eval.json"
+    with open(path, "w") as f:  # what lcb_runner writes beside the outputs: metrics, not programs
+        json.dump([{"pass@1": 0.5, "detail": {}}, {"0": [[True]]}], f, indent=4)
+    with pytest.raises(GenerationsError, match="give the \\*_eval_all.json beside it"):
+        read_generations(path, problems)

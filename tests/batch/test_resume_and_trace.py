@@ -120,3 +120,24 @@ def test_reselect_uses_the_earlier_samples_and_score_puts_methods_side_by_side(d
     assert all(m["problems"] == 4 and len(m["ci95"]) == 2 for m in summary["methods"].values())
     with pytest.raises(BenchError, match="another experiment"):  # a reselect folder is its own experiment
         bench(dataset, runs[0], sandbox, config=CONFIG, selection=Selection(limit=4))
+
+
+def test_git_commit_is_that_of_this_checkout_and_none_for_a_copy_elsewhere(tmp_path, monkeypatch):
+    import shutil
+    import subprocess
+
+    from sstar.batch import identity as module
+
+    root = module.Path(module.__file__).resolve().parent.parent.parent
+    if not (root / ".git").exists():
+        pytest.skip("not running from a git checkout")
+    head = subprocess.run(["git", "-C", str(root), "rev-parse", "HEAD"], capture_output=True, text=True).stdout.strip()
+    assert module.git_commit().split("-")[0] == head
+    copy = tmp_path / "repo" / "site-packages" / "sstar" / "batch"  # an installed copy inside another repository
+    shutil.copytree(root / "sstar" / "batch", copy)
+    repo = str(tmp_path / "repo")
+    subprocess.run(["git", "init", "-q", repo], check=True)
+    subprocess.run(["git", "-C", repo, "-c", "user.name=t", "-c", "user.email=t@t", "commit", "-q", "--allow-empty",
+                    "-m", "another project"], check=True)
+    monkeypatch.setattr(module, "__file__", str(copy / "identity.py"))
+    assert module.git_commit() is None

@@ -156,7 +156,7 @@ def run_job(job, out: Path) -> None:
                 progress = job.run(lambda p: live.update(_render(p)))
         else:  # a log file: one plain line per finished problem, so an overnight log shows its progress
             progress = job.run(lambda p: (sys.stderr.write(p.line() + "\n"), sys.stderr.flush()))
-    except (BenchError, RunBusy, ModelError, ProblemFormatError, ValueError, RuntimeError) as exc:
+    except (BenchError, RunBusy, ModelError, ProblemFormatError, ValueError, RuntimeError, OSError) as exc:
         fail(str(exc))
     where = out / "results.jsonl"
     if progress.failed:

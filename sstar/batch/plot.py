@@ -29,6 +29,9 @@ def title(summary: dict) -> str:
     dataset = meta.get("dataset") or ""
     if meta.get("release"):
         dataset = f"{dataset} {meta['release']}".strip()
+    filters = [*(meta.get("platform") or []), *(meta.get("difficulty") or [])]
+    if filters:
+        dataset = f"{dataset} ({', '.join(filters)})"
     if dataset:
         parts.append(dataset)
     if meta.get("n"):

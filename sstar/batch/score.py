@@ -185,4 +185,6 @@ def run_meta(config: dict, dataset: str, problems: int) -> dict:
 
     return {"sstar_version": __version__, "model": model.get("name") or "", "dataset": Path(str(dataset)).name,
             "release": selection.get("release"), "start_date": selection.get("start_date"),
-            "end_date": selection.get("end_date"), "n": (config.get("sstar") or {}).get("n"), "problems": problems}
+            "end_date": selection.get("end_date"), "difficulty": list(selection.get("difficulty") or []),
+            "platform": list(selection.get("platform") or []), "n": (config.get("sstar") or {}).get("n"),
+            "problems": problems}

@@ -75,7 +75,7 @@ def test_bootstrap_interval_brackets_the_mean_and_is_reproducible():
 
 
 SUMMARY = {"problems": 40, "selection": "sstar",
-           "meta": {"model": "gpt-4o-mini", "dataset": "lcb", "release": "release_v2", "n": 16,
+           "meta": {"model": "gpt-4o-mini", "dataset": "lcb", "release": "release_v2", "n": 16, "difficulty": ["easy"],
                     "start_date": "2023-05-01", "end_date": "2023-10-31"},
            "methods": {m: {"pass@1": v, "ci95": [v - 0.1, v + 0.1]} for m, v in
                        (("sstar", 0.6), ("first", 0.4), ("zero_shot", 0.3), ("majority", 0.5))},
@@ -84,7 +84,7 @@ SUMMARY = {"problems": 40, "selection": "sstar",
 
 def test_the_title_names_model_dataset_release_n_and_window():
     text = title(SUMMARY)
-    for part in ("gpt-4o-mini", "lcb release_v2", "N=16", "40 problems", "2023-05-01 to 2023-10-31"):
+    for part in ("gpt-4o-mini", "lcb release_v2 (easy)", "N=16", "40 problems", "2023-05-01 to 2023-10-31"):
         assert part in text
     assert readable("sstar") == "S*" and readable("first") == "Public tests only"
     assert readable("majority (re-run)") == "Majority vote (re-run)"

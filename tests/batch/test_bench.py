@@ -104,6 +104,10 @@ def test_a_run_killed_with_sigkill_resumes_to_the_same_summary(dataset, tmp_path
         proc.wait()
         partial = results.read_text().count("\n")
         assert 4 <= partial < 12
+        early = subprocess.run([sys.executable, "-m", "sstar", "score", str(killed), "--no-plot", "--chosen-only"],
+                               env=env, capture_output=True, text=True)  # what a kill leaves is readable at once
+        assert early.returncode == 0, early.stderr[-2000:]
+        assert f"{12 - partial} problem(s) of the run's selection have no record yet" in early.stderr
         resumed = subprocess.run(bench_cmd(dataset, killed, server.url), env=env, capture_output=True, text=True)
         assert resumed.returncode == 0, resumed.stderr[-2000:]
     ids = [json.loads(line)["question_id"] for line in results.read_text().splitlines()]

@@ -95,16 +95,21 @@ def solve(
 ) -> None:
     """Solve PROBLEM with S*; print the chosen program. Exit 0 with a program, 1 if none produced code, 2 on bad input."""
     from ..pipeline import solve as run_solve
-    from .common import build_config, model_options
+    from .common import build_config, fail, model_options
 
     problem = _problem(problem_path, problem_id)
     config = build_config(config_file, sets, stop, n=n, rounds=rounds, selection=selection, seed=seed,
                           max_tokens=max_tokens, temperature=temperature, top_p=top_p)
     model, options = model_options(model, base_url)
     judge, judge_options = model_options(judge_model, judge_base_url, "judge model")
-    result = _execute(lambda progress: run_solve(problem, model=model, sandbox=sandbox, config=config,
-                                                 on_event=progress, model_options=options, judge_model=judge,
-                                                 judge_options=judge_options), out)
+    from ..errors import GenerationFailed
+
+    try:
+        result = _execute(lambda progress: run_solve(problem, model=model, sandbox=sandbox, config=config,
+                                                     on_event=progress, model_options=options, judge_model=judge,
+                                                     judge_options=judge_options), out)
+    except GenerationFailed as exc:  # the model is down or refuses every request: say so, exit 1
+        fail(f"no candidate: every generation call failed ({exc})", code=EXIT_NO_CODE)
     if result.program is None:
         Console(stderr=True).print("[bold red]no candidate produced code[/]")
         raise typer.Exit(EXIT_NO_CODE)

@@ -34,7 +34,7 @@ class BackendError(ValueError):
     """A backend name or import path that does not resolve; the message says what to write instead."""
 
 
-def register(kind: str, name: str, target: str | Callable[..., Any]) -> None:
+def register_backend(kind: str, name: str, target: str | Callable[..., Any]) -> None:
     """Add a backend under a short name (``target``: ``package.module:Class`` or the class itself)."""
     if kind not in REGISTRY:
         raise BackendError(f"unknown backend kind {kind!r}: use one of {', '.join(REGISTRY)}")

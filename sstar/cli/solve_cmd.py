@@ -58,6 +58,8 @@ def _execute(work, out: Optional[Path]):
     from ..models import ModelError
     from .common import fail
 
+    from ..pipeline.summary import describe_decision
+
     progress = Progress(Console(stderr=True))
     try:
         with progress.live:
@@ -65,18 +67,22 @@ def _execute(work, out: Optional[Path]):
     except (ModelError, ValueError) as exc:
         fail(str(exc))
     _write(out, result)
+    line = describe_decision(result)
+    if line:
+        Console(stderr=True, soft_wrap=True).print(line, highlight=False, markup=False)
     return result
 
 
 def solve(
     problem_path: str = typer.Argument(..., metavar="PROBLEM", help="A problem in LiveCodeBench format."),
-    model: Optional[str] = typer.Option(None, "--model", help="openai:MODEL, transformers:PATH, smollm2 (default: "
-                                        "SSTAR_MODEL, else the OPENAI_BASE_URL server's model, else smollm2)."),
+    model: Optional[str] = typer.Option(None, "--model", help="openai:MODEL, transformers:PATH, smollm2, scripted:FILE, "
+                                        "package.module:Class (default: SSTAR_MODEL, else the OPENAI_BASE_URL "
+                                        "server's model, else smollm2)."),
     base_url: Optional[str] = typer.Option(None, "--base-url", help="OpenAI-compatible server URL."),
     n: Optional[int] = typer.Option(None, "--n", min=1, help="Candidates sampled (default 16)."),
     rounds: Optional[int] = typer.Option(None, "--rounds", min=0, help="Debugging rounds (default 2)."),
     selection: Optional[SelectionMethod] = typer.Option(None, "--selection", help="Selection method."),
-    sandbox: str = typer.Option("local", "--sandbox", help="Sandbox backend."),
+    sandbox: str = typer.Option("local", "--sandbox", help="Sandbox: local, docker or package.module:Class."),
     seed: Optional[int] = typer.Option(None, "--seed"),
     max_tokens: Optional[int] = typer.Option(None, "--max-tokens", min=16, help="Token budget per answer."),
     problem_id: Optional[str] = typer.Option(None, "--problem-id", help="Pick one problem from a .jsonl file."),
@@ -109,7 +115,9 @@ def solve(
 def select(
     problem_path: str = typer.Argument(..., metavar="PROBLEM", help="A problem in LiveCodeBench format."),
     candidates: List[Path] = typer.Argument(..., metavar="CANDIDATE.py...", help="Programs to choose from."),
-    model: Optional[str] = typer.Option("none", "--model", help="A model to judge with, or 'none' (no model)."),
+    model: Optional[str] = typer.Option("none", "--model", help="A model to judge with (names as for solve), "
+                                        "or 'none' (no model)."),
+    sandbox: str = typer.Option("local", "--sandbox", help="Sandbox: local, docker or package.module:Class."),
     base_url: Optional[str] = typer.Option(None, "--base-url", help="OpenAI-compatible server URL."),
     selection: Optional[SelectionMethod] = typer.Option(None, "--selection", help="Selection method."),
     seed: Optional[int] = typer.Option(None, "--seed"),
@@ -128,13 +136,15 @@ def select(
     config = as_config(None, selection=selection, seed=seed)
     options = {"base_url": base_url} if base_url else {}
     result = _execute(lambda progress: run_select(problem, [Path(p) for p in candidates], model=model,
-                                                  config=config, on_event=progress, model_options=options), out)
+                                                  sandbox=sandbox, config=config, on_event=progress, model_options=options), out)
     if result.chosen_index is None:
         Console(stderr=True).print("[bold red]no candidate holds a program[/]")
         raise typer.Exit(EXIT_NO_CODE)
     if as_json:
+        from ..pipeline.summary import decision
+
         typer.echo(json.dumps({"index": result.chosen_index, "path": str(candidates[result.chosen_index]),
-                               **result.to_dict()}))
+                               **decision(result), **result.to_dict()}))
     else:
         typer.echo(f"{result.chosen_index}\t{candidates[result.chosen_index]}")
 

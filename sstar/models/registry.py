@@ -75,6 +75,6 @@ def load_scripted(target: str = "", script: Any = None, **options: Any) -> Model
             raise ModelError("give the scripted model a file or a script, not both")
         return ScriptedModel.from_file(target, **options)
     if script is None:
-        raise ModelError("the scripted model needs its answers: --model scripted:FILE (a JSON or JSONL file; "
-                         "see sstar.models.scripted) or, from Python, load_model('scripted', script=[...])")
+        raise ModelError("the scripted model needs its answers: --model scripted:FILE (a JSON or JSONL file of answers, "
+                         "by stage or in order) or, from Python, load_model('scripted', script=[...])")
     return ScriptedModel(script, **options)

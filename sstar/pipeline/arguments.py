@@ -32,9 +32,22 @@ def as_problem(problem: ProblemLike) -> Problem:
         return problem
     if isinstance(problem, dict):
         return Problem.from_dict(problem)
+    if isinstance(problem, str) and problem.lstrip().startswith("{"):  # a record sent as JSON text (MCP clients do)
+        return Problem.from_dict(_json_object(problem))
     if isinstance(problem, (str, Path)):
         return load_problem(problem)
     raise TypeError(f"a problem is a Problem, a dict or a path, not {type(problem).__name__}")
+
+
+def _json_object(text: str) -> dict:
+    import json
+
+    from ..problem import ProblemFormatError
+
+    try:
+        return json.loads(text)
+    except json.JSONDecodeError as exc:
+        raise ProblemFormatError(f"<problem text>: invalid JSON ({exc.msg}, line {exc.lineno})") from None
 
 
 def as_config(config: Union[SStarConfig, dict, None], **overrides: Any) -> SStarConfig:

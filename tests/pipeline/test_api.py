@@ -44,8 +44,11 @@ class OracleModel(ModelBase):
 
     backend = "oracle"
 
+    built = 0
+
     def __init__(self, name="oracle", **options):
         super().__init__(name)
+        OracleModel.built += 1
 
     def _sample(self, messages, params, stage):
         from sstar.models import Completion
@@ -99,6 +102,25 @@ def test_concurrent_calls_by_name_build_one_sandbox_and_close_it(monkeypatch):
     assert [r.accepted for r in reports] == [True, False] * 3
     assert len(CountingSandbox.built) == 1 and CountingSandbox.built[0].runs == 12
     assert leases.SANDBOXES.live() == 0  # closed by the last call out
+
+
+def test_concurrent_solves_by_name_share_one_model(sandbox):
+    OracleModel.built = 0
+
+    async def agent():
+        return await asyncio.gather(*(sstar.asolve(PROBLEM, model=f"{__name__}:OracleModel", sandbox=sandbox,
+                                                   config=config()) for _ in range(3)))
+
+    assert [r.program for r in asyncio.run(agent())] == [GOOD] * 3
+    assert OracleModel.built == 1 and leases.MODELS.live() == 0
+
+
+def test_a_problem_as_json_text(sandbox):
+    import json
+
+    assert sstar.test(json.dumps(ECHO_SUM), SUM_OK, sandbox=sandbox).accepted
+    with pytest.raises(sstar.ProblemFormatError, match="invalid JSON"):
+        sstar.test("{statement: 1}", SUM_OK, sandbox=sandbox)
 
 
 def test_sync_functions_inside_a_loop_point_to_the_async_twin(sandbox):

@@ -18,7 +18,6 @@ def fail(message: str, code: int = EXIT_BAD_INPUT) -> NoReturn:
     """Print one clear line to stderr and exit (2: bad input)."""
     from rich.markup import escape
 
-    # Escaped: a message quoting "[mcp]" or "[record 2]" is text, not markup.
     stderr_console().print(f"[bold red]error:[/] {escape(message)}", highlight=False, markup=True, soft_wrap=True)
     raise typer.Exit(code)
 

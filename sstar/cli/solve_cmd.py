@@ -58,8 +58,6 @@ def _execute(work, out: Optional[Path]):
     from ..models import ModelError
     from .common import fail
 
-    from ..pipeline.summary import describe_decision
-
     progress = Progress(Console(stderr=True))
     try:
         with progress.live:
@@ -67,9 +65,6 @@ def _execute(work, out: Optional[Path]):
     except (ModelError, ValueError) as exc:
         fail(str(exc))
     _write(out, result)
-    line = describe_decision(result)
-    if line:
-        Console(stderr=True, soft_wrap=True).print(line, highlight=False, markup=False)
     return result
 
 
@@ -109,14 +104,14 @@ def solve(
     if result.program is None:
         Console(stderr=True).print("[bold red]no candidate produced code[/]")
         raise typer.Exit(EXIT_NO_CODE)
+    _say_how_decided(result)
     typer.echo(result.program, nl=False)
 
 
 def select(
     problem_path: str = typer.Argument(..., metavar="PROBLEM", help="A problem in LiveCodeBench format."),
     candidates: List[Path] = typer.Argument(..., metavar="CANDIDATE.py...", help="Programs to choose from."),
-    model: Optional[str] = typer.Option("none", "--model", help="A model to judge with (names as for solve), "
-                                        "or 'none' (no model)."),
+    model: Optional[str] = typer.Option("none", "--model", help="A model to judge with, or 'none' (no model)."),
     sandbox: str = typer.Option("local", "--sandbox", help="Sandbox: local, docker or package.module:Class."),
     base_url: Optional[str] = typer.Option(None, "--base-url", help="OpenAI-compatible server URL."),
     selection: Optional[SelectionMethod] = typer.Option(None, "--selection", help="Selection method."),
@@ -136,17 +131,24 @@ def select(
     config = as_config(None, selection=selection, seed=seed)
     options = {"base_url": base_url} if base_url else {}
     result = _execute(lambda progress: run_select(problem, [Path(p) for p in candidates], model=model,
-                                                  sandbox=sandbox, config=config, on_event=progress, model_options=options), out)
+                                                  sandbox=sandbox, config=config, on_event=progress,
+                                                  model_options=options), out)
     if result.chosen_index is None:
         Console(stderr=True).print("[bold red]no candidate holds a program[/]")
         raise typer.Exit(EXIT_NO_CODE)
     if as_json:
-        from ..pipeline.summary import decision
-
         typer.echo(json.dumps({"index": result.chosen_index, "path": str(candidates[result.chosen_index]),
-                               **decision(result), **result.to_dict()}))
+                               **result.to_dict()}))
     else:
         typer.echo(f"{result.chosen_index}\t{candidates[result.chosen_index]}")
+
+
+def _say_how_decided(result) -> None:
+    from ..pipeline.summary import describe_decision
+
+    line = describe_decision(result)
+    if line:
+        Console(stderr=True, soft_wrap=True).print(line, highlight=False, markup=False)
 
 
 def _problem(path: str, problem_id: Optional[str]):

@@ -44,40 +44,48 @@ def _outside_loop(name: str) -> None:
                                f"use `await sstar.a{name}(...)` there")
 
 
-async def _leases(model: ModelLike, sandbox: SandboxLike, needs_model: bool, model_options: Optional[dict]) -> Leases:
+async def _leases(model: ModelLike, sandbox: SandboxLike, needs_model: bool, model_options: Optional[dict],
+                  judge_model: ModelLike = None, judge_options: Optional[dict] = None) -> Leases:
     # Starting a sandbox pool or loading weights blocks: keep the caller's loop responsive meanwhile.
-    return await asyncio.to_thread(Leases, model, sandbox, needs_model, model_options)
+    return await asyncio.to_thread(Leases, model, sandbox, needs_model, model_options, judge_model, judge_options)
+
+
+def _engine(leases: Leases, config: SStarConfig, on_event: Optional[Event]) -> SStar:
+    judge = {} if leases.judge is None else {"judge_model": leases.judge}
+    return SStar(leases.model, leases.sandbox, config, on_event, **judge)
 
 
 async def asolve(problem: ProblemLike, model: ModelLike = None, sandbox: SandboxLike = None,
-                 config: ConfigLike = None, on_event: Optional[Event] = None,
-                 model_options: Optional[dict] = None) -> SolveResult:
+                 config: ConfigLike = None, on_event: Optional[Event] = None, model_options: Optional[dict] = None,
+                 judge_model: ModelLike = None, judge_options: Optional[dict] = None) -> SolveResult:
     """Run S* on one problem: generate, debug, synthesize inputs, select.
 
     ``model``: a :class:`Model`, a name (``openai:gpt-4o-mini``, ``scripted:FILE``, ``package.module:Class``)
-    or None for the default; ``sandbox``: a :class:`Sandbox`, ``local``, ``docker`` or an import path.
+    or None for the default; ``sandbox``: a :class:`Sandbox`, ``local``, ``docker`` or an import path;
+    ``judge_model`` (default: ``model``) writes the test inputs, predicts outputs and judges pairs.
     """
     prob, cfg = as_problem(problem), as_config(config)
-    leases = await _leases(model, sandbox, True, model_options)
+    leases = await _leases(model, sandbox, True, model_options, judge_model, judge_options)
     try:
-        return await SStar(leases.model, leases.sandbox, cfg, on_event).asolve(prob)
+        return await _engine(leases, cfg, on_event).asolve(prob)
     finally:
         await asyncio.to_thread(leases.close)
 
 
 async def aselect(problem: ProblemLike, programs: Sequence[ProgramLike], model: ModelLike = None,
                   sandbox: SandboxLike = None, config: ConfigLike = None, on_event: Optional[Event] = None,
-                  model_options: Optional[dict] = None) -> SolveResult:
+                  model_options: Optional[dict] = None, judge_model: ModelLike = None,
+                  judge_options: Optional[dict] = None) -> SolveResult:
     """Input synthesis and selection over programs you already have (their text, or Paths).
 
     ``model=None`` (or ``"none"``) asks no model: synthesized inputs, clustering and the tie rules decide;
-    the result's ``decided_by`` says which.
+    the result's ``decided_by`` says which. ``judge_model`` judges instead of ``model``.
     """
     prob, cfg = as_problem(problem), as_config(config)
     codes, paths = read_candidates(programs)
-    leases = await _leases(model, sandbox, False, model_options)
+    leases = await _leases(model, sandbox, False, model_options, judge_model, judge_options)
     try:
-        return await SStar(leases.model, leases.sandbox, cfg, on_event).aselect(prob, codes, paths)
+        return await _engine(leases, cfg, on_event).aselect(prob, codes, paths)
     finally:
         await asyncio.to_thread(leases.close)
 
@@ -100,18 +108,21 @@ async def atest(problem: ProblemLike, program: ProgramLike, sandbox: SandboxLike
 
 
 def solve(problem: ProblemLike, model: ModelLike = None, sandbox: SandboxLike = None, config: ConfigLike = None,
-          on_event: Optional[Event] = None, model_options: Optional[dict] = None) -> SolveResult:
+          on_event: Optional[Event] = None, model_options: Optional[dict] = None, judge_model: ModelLike = None,
+          judge_options: Optional[dict] = None) -> SolveResult:
     """:func:`asolve`, for code that runs no event loop."""
     _outside_loop("solve")
-    return asyncio.run(asolve(problem, model, sandbox, config, on_event, model_options))
+    return asyncio.run(asolve(problem, model, sandbox, config, on_event, model_options, judge_model, judge_options))
 
 
 def select(problem: ProblemLike, programs: Sequence[Union[str, Path]], model: ModelLike = None,
            sandbox: SandboxLike = None, config: ConfigLike = None, on_event: Optional[Event] = None,
-           model_options: Optional[dict] = None) -> SolveResult:
+           model_options: Optional[dict] = None, judge_model: ModelLike = None,
+           judge_options: Optional[dict] = None) -> SolveResult:
     """:func:`aselect`, for code that runs no event loop."""
     _outside_loop("select")
-    return asyncio.run(aselect(problem, programs, model, sandbox, config, on_event, model_options))
+    return asyncio.run(aselect(problem, programs, model, sandbox, config, on_event, model_options, judge_model,
+                               judge_options))
 
 
 def test(problem: ProblemLike, program: ProgramLike, sandbox: SandboxLike = None,

@@ -102,11 +102,14 @@ class Leases:
     """The model and sandbox of one call: leased by name, or the caller's objects."""
 
     def __init__(self, model: Union[Model, str, None], sandbox: Union[Sandbox, str, None], needs_model: bool,
-                 model_options: Optional[dict] = None) -> None:
+                 model_options: Optional[dict] = None, judge_model: Union[Model, str, None] = None,
+                 judge_options: Optional[dict] = None) -> None:
         self._stack = contextlib.ExitStack()
         try:
             self.sandbox = self._lease_sandbox(sandbox)
             self.model = self._lease_model(model, needs_model, model_options or {})
+            # None: the model judges too. A name is leased like the model; "none" means no judge model.
+            self.judge = None if judge_model is None else self._lease_model(judge_model, False, judge_options or {})
         except BaseException:
             self._stack.close()
             raise

@@ -63,9 +63,17 @@ def _execute(work, out: Optional[Path]):
         with progress.live:
             result = work(progress)
     except (ModelError, ValueError) as exc:
+        _end_of_view(progress.console)
         fail(str(exc))
+    _end_of_view(progress.console)
     _write(out, result)
     return result
+
+
+def _end_of_view(console: Console) -> None:
+    """Rich ends a live view with a newline only on a terminal: without one the next line would run on."""
+    if not console.is_terminal:
+        console.line()
 
 
 def solve(

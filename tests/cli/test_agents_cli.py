@@ -64,8 +64,8 @@ def test_a_scripted_or_imported_model_that_cannot_serve_is_one_line_exit_2(probl
         spec = f"scripted:{tmp_path / 'one.json'}"
     proc = sstar("solve", str(problem_file), "--model", spec, "--n", "2")
     assert proc.returncode == 2 and message in proc.stderr and "Traceback" not in proc.stderr, proc.stderr[-2000:]
-    assert [line for line in proc.stderr.splitlines() if "error:" in line] == \
-        [next(line for line in proc.stderr.splitlines() if message in line)]
+    errors = [line for line in proc.stderr.splitlines() if "error:" in line]
+    assert len(errors) == 1 and errors[0].startswith("error: ") and message in errors[0]  # a line of its own
 
 
 def test_model_and_sandbox_by_import_path_from_the_cli(problem_file, tmp_path):

@@ -9,6 +9,7 @@ Classes are imported only when asked for: naming a backend never imports the oth
 from __future__ import annotations
 
 import importlib
+import logging
 import os
 import re
 import sys
@@ -27,6 +28,7 @@ SANDBOXES: dict[str, str] = {
 REGISTRY: dict[str, dict[str, str]] = {"model": MODELS, "sandbox": SANDBOXES}
 
 # ``package.module:Attribute`` (dotted attribute allowed); a bare ``name:arg`` is a backend name plus its argument.
+log = logging.getLogger(__name__)
 _IMPORT_PATH = re.compile(r"^[A-Za-z_][\w]*(\.[A-Za-z_]\w*)*:[A-Za-z_]\w*(\.[A-Za-z_]\w*)*$")
 
 
@@ -54,6 +56,20 @@ def import_path_of(obj: Any) -> str:
     """The ``module:QualName`` of an object's class, for sending it by name (to a Ray worker)."""
     cls = obj if isinstance(obj, type) else type(obj)
     return f"{cls.__module__}:{cls.__qualname__}"
+
+
+def sandbox_for_workers(sandbox: Any) -> str:
+    """The sandbox spec a worker process (a Ray actor) builds: the chosen name or import path, never a silent
+    substitute. A sandbox object cannot travel (it holds processes): its class goes by import path instead."""
+    if sandbox is None or isinstance(sandbox, str):
+        return sandbox or "local"
+    spec = import_path_of(sandbox)
+    if "<locals>" in spec:
+        raise BackendError(f"the sandbox {spec} is defined inside a function, so worker processes cannot import it; "
+                           "give a name (local, docker) or an import path package.module:Class")
+    log.warning("worker processes each build their own %s with its default options (a sandbox object cannot be "
+                "sent to them); pass a name or an import path to say so", spec)
+    return spec
 
 
 def resolve(kind: str, spec: str) -> Callable[..., Any]:

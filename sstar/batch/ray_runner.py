@@ -15,6 +15,7 @@ import logging
 import os
 from typing import Optional, Sequence
 
+from ..backends import sandbox_for_workers
 from ..problem import Problem
 from .results import ResultsLog
 
@@ -58,7 +59,7 @@ def run_on_ray(bench, todo: Sequence[Problem], results: ResultsLog, progress, on
     model_spec = bench.model if bench.model is not None and not isinstance(bench.model, str) else None
     cache = str(bench.out / "completions.sqlite") if bench.cache else False
     config = bench.config.model_dump(mode="json")
-    sandbox_name = sandbox_for_workers(bench.sandbox)
+    sandbox_name = sandbox_for_workers(bench.sandbox)  # never a silent "local" in place of the chosen one
     # No CPU reservation: an actor mostly waits on the model, and its sandbox pool (sized to its node's cores)
     # runs programs outside Ray's accounting; reserving one CPU each would leave actors unscheduled when
     # --concurrency exceeds the cluster's CPUs, and their problems waiting forever.
@@ -87,24 +88,6 @@ def run_on_ray(bench, todo: Sequence[Problem], results: ResultsLog, progress, on
             pending[actor.solve.remote(nxt.model_dump(mode="json"))] = (actor, nxt)
     for actor in actors:
         ray.kill(actor)
-
-
-def sandbox_for_workers(sandbox) -> str:
-    """The sandbox each actor builds: the chosen name or import path, never a silent substitute.
-
-    A sandbox object cannot travel (it holds processes): its class goes by import path instead.
-    """
-    if sandbox is None or isinstance(sandbox, str):
-        return sandbox or "local"
-    from ..backends import import_path_of
-
-    spec = import_path_of(sandbox)
-    if "<locals>" in spec:
-        raise RuntimeError(f"--ray: the sandbox {spec} is defined inside a function, so Ray workers cannot import "
-                           "it; give a name (local, docker) or an import path package.module:Class")
-    log.warning("Ray workers each build their own %s with its default options (a sandbox object cannot be sent "
-                "to them); pass a name or an import path to say so", spec)
-    return spec
 
 
 class _Solver:

@@ -6,7 +6,7 @@ import os
 import pytest
 
 from sstar.batch.bench import Bench
-from sstar.batch.ray_runner import sandbox_for_workers
+from sstar.backends import BackendError, sandbox_for_workers
 from sstar.models import ScriptedModel
 from sstar.sandbox.local import LocalSandbox
 
@@ -73,5 +73,5 @@ def test_a_sandbox_object_travels_as_its_class_never_as_local():
     class Inner(LocalSandbox):
         pass
 
-    with pytest.raises(RuntimeError, match="defined inside a function"):
+    with pytest.raises(BackendError, match="defined inside a function"):
         sandbox_for_workers(Inner.__new__(Inner))

@@ -72,6 +72,10 @@ class Backends:
         name = name or self.model_name
         if name == "none" or (name is None and not needed):
             return None
+        if name is None and self.model_options.get("base_url"):  # --base-url alone: the model that server serves
+            from .pipeline.leases import served_model
+
+            name = f"openai:{served_model(self.model_options['base_url'])}"
         name = name or default_model_name()
         with self._lock:
             if name not in self._models:

@@ -104,3 +104,10 @@ def test_without_the_sdk_one_line_says_how_to_install(tmp_path):
                           timeout=60)
     assert proc.returncode == 2 and "Traceback" not in proc.stderr
     assert proc.stderr.strip().splitlines() == ["error: sstar mcp needs the mcp package: pip install 'sstar[mcp]'"]
+
+
+def test_a_misspelt_sandbox_fails_at_start():
+    env = {**os.environ, "PYTHONPATH": str(ROOT), "COLUMNS": "200"}
+    proc = subprocess.run([sys.executable, "-m", "sstar", "mcp", "--sandbox", "podman"], capture_output=True,
+                          text=True, env=env, cwd=ROOT, timeout=60, stdin=subprocess.DEVNULL)
+    assert proc.returncode == 2 and proc.stderr.startswith("error: unknown sandbox 'podman'")

@@ -15,10 +15,12 @@ def mcp(
     sandbox: str = typer.Option("local", "--sandbox", help="Sandbox: local, docker or package.module:Class."),
 ) -> None:
     """Serve the tools test, select and solve over stdio (for Claude Code, Codex, Cursor, ...)."""
+    from ..backends import BackendError, resolve
     from ..mcp_server import MissingExtra, serve
     from .common import fail
 
     try:
+        resolve("sandbox", sandbox)  # a misspelt sandbox fails now, not at the first tool call
         serve(sandbox=sandbox, model=model, model_options={"base_url": base_url} if base_url else {})
-    except MissingExtra as exc:
+    except (MissingExtra, BackendError) as exc:
         fail(str(exc))

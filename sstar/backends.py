@@ -114,13 +114,28 @@ def make_sandbox(spec: str = "local", **options: Any):
     """A sandbox by name (``local``, ``docker``) or import path, built with ``options``."""
     from .sandbox.protocol import Sandbox
 
-    factory = resolve("sandbox", spec.strip())
-    sandbox = factory(**options) if callable(factory) else factory
+    spec = spec.strip()
+    factory = resolve("sandbox", spec)
+    sandbox = build(factory, options, "sandbox", spec) if is_import_path(spec) else factory(**options)
     if not isinstance(sandbox, Sandbox):
         _close(sandbox)
         raise BackendError(f"sandbox {spec!r} gave a {type(sandbox).__name__}, which lacks the Sandbox methods "
                            "(run, run_many, info, close)")
     return sandbox
+
+
+def build(factory: Any, options: dict, kind: str, spec: str) -> Any:
+    """Call a class or factory named by import path; its failure is one line naming it (an instance is used as is)."""
+    if not callable(factory):
+        return factory
+    try:
+        return factory(**options)
+    except Exception as exc:  # noqa: BLE001 - someone else's code: any failure is "could not build it"
+        from .models.base import ModelError
+
+        if isinstance(exc, (ModelError, BackendError)):
+            raise
+        raise BackendError(f"{kind} {spec!r} could not be built: {type(exc).__name__}: {exc}") from exc
 
 
 def check_model(model: Any, spec: str):

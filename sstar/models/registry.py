@@ -37,7 +37,7 @@ def _load(name: str, options: dict[str, Any]) -> ModelBase:
         except backends.BackendError as exc:
             raise ModelError(str(exc)) from None
         try:
-            return backends.check_model(factory(**options) if callable(factory) else factory, name)
+            return backends.check_model(backends.build(factory, options, "model", name), name)
         except backends.BackendError as exc:
             raise ModelError(str(exc)) from None
     backend, sep, target = name.partition(":")

@@ -27,8 +27,8 @@ SANDBOXES: dict[str, str] = {
 }
 REGISTRY: dict[str, dict[str, str]] = {"model": MODELS, "sandbox": SANDBOXES}
 
-# ``package.module:Attribute`` (dotted attribute allowed); a bare ``name:arg`` is a backend name plus its argument.
 log = logging.getLogger(__name__)
+# ``package.module:Attribute`` (dotted attribute allowed); a bare ``name:arg`` is a backend name plus its argument.
 _IMPORT_PATH = re.compile(r"^[A-Za-z_][\w]*(\.[A-Za-z_]\w*)*:[A-Za-z_]\w*(\.[A-Za-z_]\w*)*$")
 
 
@@ -75,11 +75,10 @@ def sandbox_for_workers(sandbox: Any) -> str:
 def resolve(kind: str, spec: str) -> Callable[..., Any]:
     """The class (or factory) a name or an import path stands for."""
     table = REGISTRY[kind]
-    target = table.get(spec, spec)
-    if target is spec and not is_import_path(spec):
+    if spec not in table and not is_import_path(spec):
         raise BackendError(f"unknown {kind} {spec!r}: use one of {', '.join(sorted(table))}, "
                            f"or an import path package.module:Class")
-    return import_object(target, kind)
+    return import_object(table.get(spec, spec), kind)
 
 
 def import_object(path: str, kind: str = "backend") -> Any:

@@ -190,6 +190,14 @@ class Problem(BaseModel):
             raise ValueError("functional problem without metadata.func_name or a method in starter_code")
         return self
 
+    @classmethod
+    def from_dict(cls, data: Any) -> "Problem":
+        """A problem from plain data: a minimal dict (statement, tests, optional starter code and function
+        name) or a LiveCodeBench record. See :mod:`sstar.problem_dict`."""
+        from .problem_dict import problem_from_any
+
+        return problem_from_any(data)
+
     # -- derived ----------------------------------------------------------
     @property
     def test_type(self) -> TestType:

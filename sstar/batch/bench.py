@@ -22,6 +22,7 @@ from ..problem import ProblemFormatError
 from .identity import differences, identity, provenance
 from .results import Progress, ResultsLog, RunLock, read_records, write_json_atomic
 from .solving import RunSpec
+from ..backends import sandbox_for_workers
 
 log = logging.getLogger(__name__)
 
@@ -44,6 +45,9 @@ class Bench:
     cache: bool = True
     redo: bool = False
     model_options: dict = field(default_factory=dict)
+    judge_model: Any = None
+    """A separate judge model, name or ready object (None: the generator judges too)."""
+    judge_options: dict = field(default_factory=dict)
     ray: Optional[str] = None
     """Run the problems as tasks on a Ray cluster: ``auto``, ``local`` or a cluster address (None: here)."""
     reselect_from: Optional[Path] = None
@@ -83,10 +87,11 @@ class Bench:
                 results.rename(self.out / f"results.{int(time.time())}.jsonl.bak")
             spec = self._spec()
             model, own_model = spec.load_model()
+            judge, own_judge = spec.load_judge()
             # With Ray, programs run on the workers' own sandboxes; none is needed here.
             sandbox, own_sandbox = (None, False) if self.ray else self._sandbox()
             try:
-                self._write_config(model)
+                self._write_config(model, judge)
                 log_ = ResultsLog(results)
                 for warning in log_.contents.warnings():
                     log.warning("%s: %s", results, warning)
@@ -110,7 +115,7 @@ class Bench:
                 else:
                     from .executor import run_local
 
-                    run_local(spec, work, emit, self.concurrency, model, sandbox, lambda: progress.stopped)
+                    run_local(spec, work, emit, self.concurrency, model, sandbox, lambda: progress.stopped, judge)
                 self._finish_config(progress)
                 return progress
             finally:
@@ -118,6 +123,8 @@ class Bench:
                     sandbox.close()
                 if own_model:
                     model.close()
+                if own_judge:
+                    judge.close()
 
     def _earlier_records(self) -> Optional[dict[str, dict]]:
         if self.reselect_from is None:
@@ -132,7 +139,10 @@ class Bench:
         return RunSpec(config=self.config.model_dump(mode="json"), model_name=None if ready else self.model,
                        model_options=dict(self.model_options), model_object=self.model if ready else None,
                        cache=str(self.out / "completions.sqlite") if self.cache else None,
-                       sandbox=self.sandbox if isinstance(self.sandbox, str) else "local")
+                       sandbox=sandbox_for_workers(self.sandbox),
+                       judge_name=self.judge_model if isinstance(self.judge_model, str) else None,
+                       judge_options=dict(self.judge_options),
+                       judge_object=None if isinstance(self.judge_model, str) else self.judge_model)
 
     def _sandbox(self):
         from ..sandbox import make_sandbox
@@ -141,18 +151,19 @@ class Bench:
             return make_sandbox(self.sandbox), True
         return self.sandbox, False
 
-    def describe(self, model: Model) -> dict:
+    def describe(self, model: Model, judge: Optional[Model] = None) -> dict:
         """``config.json``: the experiment (what identity compares) and how this session ran it."""
         return {"dataset": str(Path(self.dataset).resolve()), "selection": asdict(self.selection),
                 "model": {k: v for k, v in model.config().items() if k != "api_key"},
+                "judge_model": None if judge is None else {k: v for k, v in judge.config().items() if k != "api_key"},
                 "sstar": self.config.model_dump(mode="json"),
                 "reselect_from": str(Path(self.reselect_from).resolve()) if self.reselect_from else None,
                 "concurrency": self.concurrency, "cache": self.cache, "ray": self.ray,
                 "sandbox": self.sandbox if isinstance(self.sandbox, str) else type(self.sandbox).__name__}
 
-    def _write_config(self, model: Model) -> None:
+    def _write_config(self, model: Model, judge: Optional[Model] = None) -> None:
         path = self.out / "config.json"
-        current = self.describe(model)
+        current = self.describe(model, judge)
         sessions: list = []
         if path.exists() and not self.redo:
             before = json.loads(path.read_text())

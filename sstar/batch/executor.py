@@ -20,7 +20,7 @@ Stop = Callable[[], bool]
 
 
 def run_local(spec: RunSpec, work: Work, emit: Emit, concurrency: int, model, sandbox,
-              stop: Stop = lambda: False) -> None:
+              stop: Stop = lambda: False, judge=None) -> None:
     async def all_of_it() -> None:
         gate = asyncio.Semaphore(concurrency)
 
@@ -29,12 +29,13 @@ def run_local(spec: RunSpec, work: Work, emit: Emit, concurrency: int, model, sa
                 if stop():  # an outage: leave the rest for the resume
                     return
                 recorder = CallRecorder(model)
-                emit(await solve_record(spec.engine(recorder, sandbox), recorder, problem, given))
+                emit(await solve_record(spec.engine(recorder, sandbox, judge), recorder, problem, given))
 
         await asyncio.gather(*(one(p, g) for p, g in work))
         # The model's client belongs to this loop: close it before the loop ends (a cache wrapper forwards).
-        close = getattr(model, "aclose", None) or getattr(getattr(model, "inner", None), "aclose", None)
-        if close is not None:
-            await close()
+        for client in (model, judge):
+            close = getattr(client, "aclose", None) or getattr(getattr(client, "inner", None), "aclose", None)
+            if close is not None:
+                await close()
 
     asyncio.run(all_of_it())

@@ -36,6 +36,7 @@ def identity(config: dict) -> dict:
     return {"dataset": plain.get("dataset"),
             "problems": _strip(plain.get("selection") or {}, EXTENDING),
             "model": _strip(plain.get("model") or {}, TRANSPORT),
+            "judge_model": _strip(plain.get("judge_model") or {}, TRANSPORT),
             "sstar": _strip(plain.get("sstar") or {}, TRANSPORT),
             "reselect_from": plain.get("reselect_from")}
 

@@ -96,6 +96,7 @@ class _Solver:
 
         self.spec = spec
         self.model, _ = spec.load_model()
+        self.judge, _ = spec.load_judge()
         self.sandbox = make_sandbox(spec.sandbox)
         self.loop = asyncio.new_event_loop()  # one loop for the actor's life, so its model client is reused
 
@@ -103,4 +104,4 @@ class _Solver:
         problem = Problem.model_validate(problem_json)
         recorder = CallRecorder(self.model)
         return self.loop.run_until_complete(
-            solve_record(self.spec.engine(recorder, self.sandbox), recorder, problem, given))
+            solve_record(self.spec.engine(recorder, self.sandbox, self.judge), recorder, problem, given))

@@ -36,6 +36,10 @@ class RunSpec:
     cache: Optional[str] = None
     """The completion cache file (None: no cache)."""
     sandbox: str = "local"
+    judge_name: Optional[str] = None
+    """A separate judge model (None: the generator judges too)."""
+    judge_options: dict = field(default_factory=dict)
+    judge_object: Any = None
 
     def load_model(self):
         """(model, owned): owned models are closed by whoever loaded them."""
@@ -47,8 +51,18 @@ class RunSpec:
         return load_model(self.model_name or default_model_name(), cache=self.cache or False,
                           **self.model_options), True
 
-    def engine(self, model, sandbox) -> SStar:
-        return _TimedSStar(model, sandbox, SStarConfig(**self.config))
+    def load_judge(self):
+        """(judge model or None, owned): the separate judge, cached in the same run folder as the generator."""
+        if self.judge_object is not None:
+            return self.judge_object, False
+        if not self.judge_name:
+            return None, False
+        from ..models import load_model
+
+        return load_model(self.judge_name, cache=self.cache or False, **self.judge_options), True
+
+    def engine(self, model, sandbox, judge=None) -> SStar:
+        return _TimedSStar(model, sandbox, SStarConfig(**self.config), judge_model=judge)
 
 
 class _TimedSStar(SStar):

@@ -6,7 +6,7 @@ import logging
 
 import typer
 
-from . import bench_cmd, model_cmd, sandbox_cmd, score_cmd, solve_cmd, test_cmd
+from . import bench_cmd, mcp_cmd, model_cmd, sandbox_cmd, score_cmd, solve_cmd, test_cmd
 
 app = typer.Typer(
     name="sstar",
@@ -41,6 +41,7 @@ app.command("bench")(bench_cmd.bench)
 app.command("reselect")(bench_cmd.reselect)
 app.command("score")(score_cmd.score)
 app.command("convert")(score_cmd.convert)
+app.command("mcp")(mcp_cmd.mcp)
 app.add_typer(sandbox_cmd.app, name="sandbox")
 app.add_typer(model_cmd.app, name="model")
 

@@ -10,7 +10,8 @@ from typing import List, Optional
 import typer
 
 from ..pipeline.config import SelectionMethod
-from .common import fail, stderr_console
+from .common import (ConfigFileOption, JudgeBaseUrlOption, JudgeModelOption, SetOption, StopOption, TemperatureOption,
+                     TopPOption, build_config, fail, stderr_console)
 from .output import is_terminal
 
 DATASET_HELP = "A .jsonl file, the folder of test.jsonl ... test6.jsonl, or hf[:REVISION] to read them from the hub."
@@ -53,21 +54,30 @@ def bench(
     concurrency: int = typer.Option(2, "--concurrency", min=1, help="Problems solved at once."),
     cache: bool = typer.Option(True, "--cache/--no-cache", help="Keep completions in the run folder."),
     redo: bool = typer.Option(False, "--redo", help="Start over (the old results are kept aside)."),
-    sandbox: str = typer.Option("local", "--sandbox"),
+    sandbox: str = typer.Option("local", "--sandbox", help="Sandbox: local, docker or package.module:Class."),
     ray: Optional[str] = typer.Option(None, "--ray", help="Run on Ray: auto, local, or a cluster address."),
     stop_after_failures: int = typer.Option(10, "--stop-after-failures", min=0, help="Start no more problems after "
                                             "this many fail in a row (the server looks down); 0: never."),
+    judge_model: JudgeModelOption = None,
+    judge_base_url: JudgeBaseUrlOption = None,
+    temperature: TemperatureOption = None,
+    top_p: TopPOption = None,
+    stop: StopOption = None,
+    sets: SetOption = None,
+    config_file: ConfigFileOption = None,
 ) -> None:
     """Run S* over a dataset; resumable: run the same command again to finish an interrupted run."""
     from ..batch.bench import Bench
-    from ..pipeline.api import as_config
 
     sel = selection_from(release, start_date, end_date, difficulty, platform, limit)
-    config = as_config(None, n=n, rounds=rounds, selection=selection, max_tokens=max_tokens, seed=seed)
+    config = build_config(config_file, sets, stop, n=n, rounds=rounds, selection=selection, max_tokens=max_tokens,
+                          seed=seed, temperature=temperature, top_p=top_p)
     options = transport_options(base_url, max_retries, timeout)
+    judge = model_name(judge_model, judge_base_url) if (judge_model or judge_base_url) else None
+    judge_options = transport_options(judge_base_url, max_retries, timeout)
     job = Bench(dataset=dataset, out=out, model=model_name(model, base_url), sandbox=sandbox, config=config,
                 selection=sel, concurrency=concurrency, cache=cache, redo=redo, model_options=options, ray=ray,
-                stop_after_failures=stop_after_failures)
+                stop_after_failures=stop_after_failures, judge_model=judge, judge_options=judge_options)
     run_job(job, out)
 
 

@@ -138,3 +138,26 @@ def test_reselect_from_the_command_line_reaches_the_runs_own_model_and_never_gen
     assert scored.returncode == 0, scored.stderr
     methods = [line.split("\t")[0] for line in scored.stdout.splitlines()[2:] if "\t" in line]
     assert methods[:2] == ["sstar", "llm_judge"]
+
+
+@pytest.mark.timeout(600)
+def test_bench_sends_judge_work_to_the_judge_model_and_records_it(dataset, tmp_path):
+    """--judge-model/--judge-base-url on bench: generation goes to one server, inputs and judging to the other;
+    --set reaches the S* settings; the judge model is part of the experiment's identity."""
+    from ..cli.test_solve_cli import stage_of
+    from sstar.models import Stage
+
+    out = tmp_path / "run"
+    with FakeOpenAI(answer=server_answer) as gen, FakeOpenAI(answer=server_answer) as judge:
+        done = bench(dataset, out, gen.url, "--limit", "2", "--judge-model", "openai:the-judge", "--judge-base-url",
+                     judge.url, "--set", "model_inputs=2", "--set", "hypothesis_inputs=3")
+        gen_stages = {stage_of(b["messages"][-1]["content"]) for b in gen.requests}
+        judge_stages = {stage_of(b["messages"][-1]["content"]) for b in judge.requests}
+    assert done.returncode == 0, done.stderr[-2000:]
+    assert gen_stages <= {Stage.GENERATE, Stage.DEBUG}
+    assert judge.requests and judge_stages <= {Stage.SYNTHESIZE, Stage.JUDGE}
+    config = json.loads((out / "config.json").read_text())
+    assert config["judge_model"]["name"] == "the-judge"
+    assert config["sstar"]["model_inputs"] == 2 and config["sstar"]["hypothesis_inputs"] == 3
+    other = bench(dataset, out, gen.url, "--limit", "2", "--set", "model_inputs=2", "--set", "hypothesis_inputs=3")
+    assert other.returncode == 2 and "judge_model.name: the-judge → null" in other.stderr.replace("None", "null")

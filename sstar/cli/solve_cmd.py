@@ -159,9 +159,7 @@ def select(
     if result.chosen_index is None:
         Console(stderr=True).print("[bold red]no candidate holds a program[/]")
         raise typer.Exit(EXIT_NO_CODE)
-    undecided = f"; never told apart from {list(result.undistinguished)}" if result.undistinguished else ""
-    Console(stderr=True).print(f"chose candidate {result.chosen_index}, decided by {result.decided_by.value}{undecided}",
-                               highlight=False, markup=False)
+    _say_how_decided(result)
     if as_json:
         typer.echo(json.dumps({"index": result.chosen_index, "path": str(candidates[result.chosen_index]),
                                **result.to_dict()}))

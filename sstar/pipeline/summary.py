@@ -11,6 +11,8 @@ PHRASES = {
     "judge": "decided by the judge model",
     "execution": "decided by execution (the other side crashed, or ran out of time, on a valid input)",
     "tie_break": "UNDECIDED: no comparison told the finalists apart; chosen by a tie-break",
+    "majority": "decided by majority: its cluster of identically behaving candidates is strictly the largest",
+    "random": "chosen at random among the candidates kept (--selection random)",
     "public_tests": "decided by the public tests alone (one candidate was left)",
     "none": "no program to choose",
 }

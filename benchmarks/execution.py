@@ -108,10 +108,9 @@ def bench_livecodebench(problems: list[Problem], workers: int) -> tuple[float, i
     return elapsed, sum(sum(1 for x in res[0] if x is True) for res in results.values())
 
 
-def overhead_ms(samples: int) -> tuple[float, float, float]:
-    """(median sandbox round trip, median in-process run, difference) for one trivial stdin test."""
-    problem = workload(1, 1)[0]
-    test = problem.public_test_cases[0]
+def in_process_ms(samples: int) -> float:
+    """Median time of the trivial stdin test run in this process (the floor of any sandbox)."""
+    test = workload(1, 1)[0].public_test_cases[0]
     compiled = compile(STDIN_CODE, "<solution>", "exec")
     inproc = []
     for _ in range(samples):
@@ -124,10 +123,42 @@ def overhead_ms(samples: int) -> tuple[float, float, float]:
             finally:
                 sys.stdin = old
         inproc.append(time.perf_counter() - t)
-    with LocalSandbox(workers=1) as sandbox:
-        a = median_round_trip_ms(sandbox, problem, samples)
-    b = statistics.median(inproc) * 1000
-    return a, b, a - b
+    return statistics.median(inproc) * 1000
+
+
+# The per-test overhead, measured side by side (one sample of each in turn, so that the machine's load
+# weighs on both alike): the full confinement, and rlimits only (no cgroup per test, no seccomp filter).
+CONFIGURATIONS = {"confined": {}, "no cgroup, no seccomp": {"cgroups": False, "seccomp": False}}
+
+
+def worker_tree_cpu_s(sandbox: LocalSandbox) -> float:
+    """CPU time of a one-worker sandbox's worker and every test process it has reaped (load-independent)."""
+    launcher = sandbox._idle.queue[0].proc.pid  # bwrap; the worker is its only child
+    children = Path(f"/proc/{launcher}/task/{launcher}/children").read_text().split()
+    worker = int(children[0]) if children else launcher
+    fields = Path(f"/proc/{worker}/stat").read_text().rsplit(")", 1)[1].split()
+    return sum(int(x) for x in fields[11:15]) / os.sysconf("SC_CLK_TCK")  # utime, stime, cutime, cstime
+
+
+def overhead_ms(samples: int) -> tuple[dict[str, float], dict[str, float]]:
+    """Per configuration: median round trip of one trivial test through one worker, and CPU per test."""
+    problem = workload(1, 1)[0]
+    sandboxes = {name: LocalSandbox(workers=1, **options) for name, options in CONFIGURATIONS.items()}
+    trips: dict[str, list[float]] = {name: [] for name in sandboxes}
+    try:
+        for sandbox in sandboxes.values():
+            run_tests(STDIN_CODE, problem, sandbox)  # warm-up
+        cpu0 = {name: worker_tree_cpu_s(sandbox) for name, sandbox in sandboxes.items()}
+        for _ in range(samples):
+            for name, sandbox in sandboxes.items():
+                t = time.perf_counter()
+                run_tests(STDIN_CODE, problem, sandbox)
+                trips[name].append(time.perf_counter() - t)
+        cpu = {name: (worker_tree_cpu_s(sandbox) - cpu0[name]) / samples * 1000 for name, sandbox in sandboxes.items()}
+    finally:
+        for sandbox in sandboxes.values():
+            sandbox.close()
+    return {name: statistics.median(values) * 1000 for name, values in trips.items()}, cpu
 
 
 def median_round_trip_ms(sandbox, problem: Problem, samples: int) -> float:
@@ -190,12 +221,22 @@ def main() -> None:
     parser.add_argument("--workers", type=int, default=os.cpu_count() or 1)
     parser.add_argument("--overhead-samples", type=int, default=300)
     parser.add_argument("--json", type=Path, help="also write the figures here")
+    parser.add_argument("--overhead-only", action="store_true", help="skip the throughput shapes")
     args = parser.parse_args()
-    figures = {name: run_shape(name, programs, tests, args.workers) for name, (programs, tests) in SHAPES.items()}
-    trip, inproc, over = overhead_ms(args.overhead_samples)
-    print(f"\nper-test overhead (1 worker): median round trip {trip:.2f} ms - in-process run {inproc:.3f} ms "
-          f"= {over:.2f} ms")
-    figures["overhead_ms"] = {"round_trip": round(trip, 3), "in_process": round(inproc, 4), "overhead": round(over, 3)}
+    figures = {} if args.overhead_only else {
+        name: run_shape(name, programs, tests, args.workers) for name, (programs, tests) in SHAPES.items()}
+    inproc = in_process_ms(args.overhead_samples)
+    trips, cpu = overhead_ms(args.overhead_samples)
+    print(f"\nper-test overhead, 1 worker, median round trip minus the in-process run ({inproc:.3f} ms), side by side"
+          f" (and the CPU per test of the worker and its test processes, which the machine's load does not change):")
+    for name, trip in trips.items():
+        print(f"  {name:22s} {trip - inproc:6.2f} ms   CPU {cpu[name]:5.2f} ms a test")
+    confined, bare = trips["confined"] - inproc, trips["no cgroup, no seccomp"] - inproc
+    print(f"  the per-test cgroup and seccomp filter cost {confined - bare:+.2f} ms a test "
+          f"({confined / bare:.2f}x)")
+    figures["overhead_ms"] = {"in_process": round(inproc, 4),
+                              **{name: round(trip - inproc, 3) for name, trip in trips.items()}}
+    figures["cpu_ms_per_test"] = {name: round(value, 3) for name, value in cpu.items()}
     docker_trip = docker_overhead_ms(args.overhead_samples)
     if docker_trip is not None:
         print(f"per-test overhead, Docker backend (1 container, warm stream): median round trip {docker_trip:.2f} ms "

@@ -7,42 +7,18 @@ takes its input and limits and runs the program, reporting out of band on fd 3.
 
 from __future__ import annotations
 
+import ctypes
 import json
-import marshal
 import os
 import resource
 import signal
 import struct
 import sys
 
-from _sstar_os import PR_SET_NO_NEW_PRIVS, PR_SET_PDEATHSIG, prctl
+from _sstar_os import PR_SET_NO_NEW_PRIVS, PR_SET_PDEATHSIG, _libc, prctl
 
-# Modules a forked program gets for free (already imported, so the fork is
-# cheap) -- the same set LiveCodeBench's grader prepends to every program.
-PRELUDE = """\
-from string import *
-from re import *
-from datetime import *
-from collections import *
-from heapq import *
-from bisect import *
-from copy import *
-from math import *
-from random import *
-from statistics import *
-from itertools import *
-from functools import *
-from operator import *
-from io import *
-from sys import *
-from json import *
-from builtins import *
-from typing import *
-import string, re, datetime, collections, heapq, bisect, copy, math, random
-import statistics, itertools, functools, operator, io, sys, json, typing
-"""
-EXTRA_PRELOAD = ("decimal", "fractions", "array", "dataclasses", "enum", "threading",
-                 "traceback", "atexit", "fcntl", "shutil", "types")
+CLONE_NEWIPC = 0x08000000
+KEYCTL_JOIN_SESSION_KEYRING = 1
 
 CTL_FD = 4  # in a standby child: the pipe its test arrives on
 
@@ -50,8 +26,9 @@ CTL_FD = 4  # in a standby child: the pipe its test arrives on
 class Standby:
     """The worker's handle on a pre-forked test process."""
 
-    def __init__(self, pid: int, uid: int | None, ctl_w: int, out_r: int, err_r: int, res_r: int) -> None:
+    def __init__(self, pid: int, uid: int | None, ctl_w: int, out_r: int, err_r: int, res_r: int, cgroup) -> None:
         self.pid, self.uid, self.ctl_w, self.out_r, self.err_r, self.res_r = pid, uid, ctl_w, out_r, err_r, res_r
+        self.cgroup = cgroup  # its own cgroup (None where none can be made), joined before it confines itself
 
     def alive(self) -> bool:
         try:
@@ -101,11 +78,22 @@ def read_order(fd: int):  # pragma: no cover - runs in a standby child
     header, body = exact(header_len), exact(body_len)
     if header is None or body is None:
         return None
-    return json.loads(header), marshal.loads(body)
+    msg = json.loads(header)
+    msg["code"] = body.decode("utf-8", "surrogatepass")
+    return msg
 
 
-def prepare(uid: int | None, ctl_r: int, out_w: int, err_w: int, res_w: int) -> None:  # pragma: no cover
-    """Everything that does not depend on the test: done before it is handed over."""
+def confine(uid: int | None, pipes: tuple[int, int, int, int], kernel: "KernelState") -> None:  # pragma: no cover
+    """Everything that confines a test's process, in one place, before its test is handed over.
+
+    Order matters: the cgroup is joined first (so every page and every process
+    after this point is the test's), then the fresh kernel state (IPC
+    namespace, session keyring) while still root, then the uid drop,
+    no_new_privs and finally the seccomp filter, which forbids undoing any of it.
+    """
+    ctl_r, out_w, err_w, res_w = pipes
+    if kernel.cgroup is not None:
+        kernel.cgroup.join()
     os.setsid()
     os.dup2(out_w, 1)
     os.dup2(err_w, 2)
@@ -116,15 +104,29 @@ def prepare(uid: int | None, ctl_r: int, out_w: int, err_w: int, res_w: int) -> 
     # Signal dispositions stay the worker's, i.e. a fresh interpreter's
     # (SIGPIPE and SIGXFSZ ignored, SIGINT raising KeyboardInterrupt).
     resource.setrlimit(resource.RLIMIT_CORE, (0, 0))
+    if kernel.new_ipc and _libc.unshare(CLONE_NEWIPC) != 0:
+        raise OSError(ctypes.get_errno(), "unshare(CLONE_NEWIPC)")
+    if kernel.keyctl_nr is not None and _libc.syscall(kernel.keyctl_nr, KEYCTL_JOIN_SESSION_KEYRING, None) < 0:
+        raise OSError(ctypes.get_errno(), "keyctl(JOIN_SESSION_KEYRING)")
     if uid is not None:
         os.setgroups([])
         os.setresgid(uid, uid, uid)
         os.setresuid(uid, uid, uid)
     prctl(PR_SET_NO_NEW_PRIVS, 1)
     prctl(PR_SET_PDEATHSIG, signal.SIGKILL)  # after setuid: a credential change clears it
+    if kernel.filter is not None:
+        kernel.filter.load()
     _prepare_streams()
 
-def start(msg: dict, code_obj, stdin_path: str, work_dir: str, base_vm: int) -> None:  # pragma: no cover
+
+class KernelState:
+    """What each test's process gets fresh: its cgroup, IPC namespace, session keyring, and the filter."""
+
+    def __init__(self, cgroup, new_ipc: bool, keyctl_nr: int | None, filter_) -> None:
+        self.cgroup, self.new_ipc, self.keyctl_nr, self.filter = cgroup, new_ipc, keyctl_nr, filter_
+
+
+def start(msg: dict, stdin_path: str, work_dir: str, base_vm: int) -> None:  # pragma: no cover
     """The test's own part: its input, its limits, then the program."""
     fd_in = os.open(stdin_path, os.O_RDONLY)
     os.dup2(fd_in, 0)
@@ -145,7 +147,7 @@ def start(msg: dict, code_obj, stdin_path: str, work_dir: str, base_vm: int) -> 
     # the CPU spent so far (set-up, not the program's) and proof the set-up worked.
     usage = resource.getrusage(resource.RUSAGE_SELF)
     os.write(3, json.dumps({"ready": usage.ru_utime + usage.ru_stime}).encode() + b"\n")
-    _run_program(msg, code_obj)
+    _run_program(msg)
 
 
 def _prepare_streams() -> None:  # pragma: no cover - child only
@@ -165,24 +167,7 @@ def _prepare_streams() -> None:  # pragma: no cover - child only
                                                    errors="backslashreplace", line_buffering=True)
 
 
-def install_prelude() -> None:
-    """Make the prelude's names resolvable in every program, at no per-test cost.
-
-    They go into the builtins (where a name is not a builtin already, which is
-    the effect of the prelude's final ``from builtins import *``). Copying them
-    into each program's globals instead would touch ~600 objects after every
-    fork -- about 1 ms of copy-on-write faults per test on a small VM.
-    """
-    import builtins
-
-    names: dict = {}
-    exec(PRELUDE, names)
-    for key, value in names.items():
-        if not key.startswith("__"):
-            builtins.__dict__.setdefault(key, value)
-
-
-def _run_program(msg: dict, code_obj) -> None:  # pragma: no cover - child only
+def _run_program(msg: dict) -> None:  # pragma: no cover - child only
     import atexit
     import threading
 
@@ -210,6 +195,8 @@ def _run_program(msg: dict, code_obj) -> None:  # pragma: no cover - child only
     sys.modules[module.__name__] = module
     exit_code = 0
     try:
+        # Compiled here, under the test's limits: a 4 MB literal costs the test, never the worker.
+        code_obj = compile(msg["code"], "<solution>", "exec")
         exec(code_obj, namespace)
         if functional:
             args = [json.loads(line) for line in msg.get("args", [])]

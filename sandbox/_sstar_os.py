@@ -80,12 +80,16 @@ class Scratch:
         os.chmod(self.path, self.mode)
 
     def reset(self, owner: int | None = None) -> None:
-        if not os.path.isdir(self.path):  # a program removed its own working directory
-            os.makedirs(self.path, exist_ok=True)
-            self._own()
-        if owner is not None and owner != self.owner:
+        """Empty it and give it back its owner and mode, whatever the last program did to it.
+
+        Raises OSError when that fails; the worker is then retired, never reused.
+        """
+        if owner is not None:
             self.owner = owner
-            os.chown(self.path, owner, owner)
+        if not os.path.isdir(self.path) or os.path.islink(self.path):
+            _remove(self.path)
+            os.makedirs(self.path, exist_ok=True)
+        self._own()  # first: a program may have left its directory unreadable (mode 000)
         if not os.listdir(self.path):
             return
         if self.tmpfs:
@@ -93,18 +97,29 @@ class Scratch:
             self.tmpfs = self._mount()
             if self.tmpfs:
                 return
-        import shutil
-
+            self._own()
         for entry in os.listdir(self.path):
-            full = os.path.join(self.path, entry)
-            if os.path.isdir(full) and not os.path.islink(full):
-                shutil.rmtree(full, ignore_errors=True)
-            else:
-                try:
-                    os.unlink(full)
-                except OSError:
-                    pass
-        self._own()
+            _remove(os.path.join(self.path, entry))
+        left = os.listdir(self.path)
+        if left:
+            raise OSError(f"{len(left)} entries left in {self.path} after the reset")
+
+
+def _remove(path: str) -> None:
+    """Remove a file or a whole tree, making unreadable or unwritable directories accessible first."""
+    try:
+        st = os.lstat(path)
+    except FileNotFoundError:
+        return
+    import stat
+
+    if not stat.S_ISDIR(st.st_mode):
+        os.unlink(path)
+        return
+    os.chmod(path, 0o700)
+    for entry in os.listdir(path):
+        _remove(os.path.join(path, entry))
+    os.rmdir(path)
 
 
 def read_small(path: str) -> bytes:

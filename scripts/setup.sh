@@ -7,6 +7,8 @@ need_apt=()
 command -v bwrap >/dev/null 2>&1 || need_apt+=(bubblewrap)   # the local sandbox's isolation layer
 command -v dockerd >/dev/null 2>&1 || need_apt+=(docker.io)   # the Docker sandbox backend (engine + CLI)
 [ -x /usr/bin/python3 ] || need_apt+=(python3)               # the interpreter the Docker image is built from
+# libseccomp's Python bindings: the sandbox's system-call filter (the local and the Docker backend).
+/usr/bin/python3 -c 'import seccomp' >/dev/null 2>&1 || need_apt+=(python3-seccomp)
 if [ ${#need_apt[@]} -gt 0 ]; then
     if [ "$(id -u)" -eq 0 ]; then SUDO=""; elif command -v sudo >/dev/null; then SUDO="sudo"; else
         echo "setup: please install ${need_apt[*]} (Debian: apt-get install ${need_apt[*]})" >&2; exit 1; fi
@@ -32,7 +34,7 @@ if ! .venv/bin/python -c "import torch" >/dev/null 2>&1; then
 fi
 stamp=.venv/.sstar-installed
 if [ ! -f "$stamp" ] || [ pyproject.toml -nt "$stamp" ]; then
-    "${pip[@]}" -e '.[test,openai,local,plot,docker,ray,bench]'
+    "${pip[@]}" -e '.[test,openai,local,plot,docker,ray,mcp,bench]'
     touch "$stamp"
 fi
 # LiveCodeBench's grader: the reference the judge's tests and the execution benchmark compare against

@@ -58,11 +58,19 @@ class Difficulty(str, enum.Enum):
 
     @classmethod
     def _missing_(cls, value: object) -> "Difficulty | None":
-        if isinstance(value, str):
-            for member in cls:
-                if member.value == value.strip().lower():
-                    return member
-        return None
+        if not isinstance(value, str) or not value.strip():
+            return None
+        label = value.strip().lower()
+        for member in cls:
+            if member.value == label:
+                return member
+        # Other sets carry other labels (CodeContests: "MEDIUM_HARD", ratings, ...): keep them, as given.
+        extra = cls._value2member_map_.get(value.strip())
+        if extra is None:
+            extra = str.__new__(cls, value.strip())
+            extra._name_, extra._value_ = value.strip().upper(), value.strip()
+            cls._value2member_map_[value.strip()] = extra
+        return extra
 
 
 class TestCase(BaseModel):
@@ -147,6 +155,8 @@ class Problem(BaseModel):
     @field_validator("difficulty", mode="before")
     @classmethod
     def _difficulty(cls, value: Any) -> Any:
+        if isinstance(value, (int, float)) and not isinstance(value, bool):
+            return str(value)  # a rating (Codeforces-style sets): kept as the label
         return None if value in (None, "") else value
 
     @field_validator("public_test_cases", "private_test_cases", mode="before")
@@ -184,6 +194,14 @@ class Problem(BaseModel):
             if key in self.metadata:
                 check_limit(key, self.metadata[key], low, high)
         return self
+
+    @classmethod
+    def from_dict(cls, data: Any) -> "Problem":
+        """A problem from plain data: a minimal dict (statement, tests, optional starter code and function
+        name) or a LiveCodeBench record. See :mod:`sstar.problem_dict`."""
+        from .problem_dict import problem_from_any
+
+        return problem_from_any(data)
 
     # -- derived ----------------------------------------------------------
     @property

@@ -59,6 +59,8 @@ def check(
     console.print(f"backend [bold]{info.backend}[/], isolation [bold]{info.isolation}[/], {info.workers} workers, "
                   f"uid drop: {info.uid_drop}, network isolated: {info.network_isolated}, "
                   f"read-only filesystem: {info.filesystem_readonly}")
+    console.print(f"per test: cgroup: {info.cgroup or 'none (rlimits only)'}, seccomp: {info.seccomp}, "
+                  f"IPC namespace: {info.ipc_namespace}, session keyring: {info.session_keyring}")
     for warning in info.warnings:
         console.print(f"[bold yellow]WARNING:[/] {warning}")
     table = Table(title="hostile programs")

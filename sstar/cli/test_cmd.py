@@ -36,7 +36,7 @@ def test(
     float_tolerance: Optional[float] = typer.Option(None, "--float-tolerance",
                                                     help="Accept numbers within this tolerance (0 or more)."),
     workers: int = typer.Option(0, "--workers", min=0, help="Tests run at once (0: one per CPU core)."),
-    sandbox_name: str = typer.Option("local", "--sandbox", help="local or docker."),
+    sandbox_name: str = typer.Option("local", "--sandbox", help="local, docker or package.module:Class."),
     as_json: bool = typer.Option(False, "--json", help="Print one JSON object instead of a table."),
 ) -> None:
     """Run SOLUTION on PROBLEM's tests. Exit 0 if accepted, 1 if not, 2 on bad input."""

@@ -18,7 +18,7 @@ _EXCEPTIONS = {"UnserializableResult": "the return value cannot be turned into J
 
 
 def _memory_exhausted(result: ExecResult, limits: Limits) -> bool:
-    if result.exception == "MemoryError":
+    if result.memory_exceeded or result.exception == "MemoryError":
         return True
     # The last stderr line counts only for a program that failed by itself: one that logs the
     # word "MemoryError" and exits 0, or is then killed for time, did not run out of memory.

@@ -20,14 +20,19 @@ import struct
 import uuid
 from dataclasses import dataclass, replace
 
-from .docker_image import PYTHON, WORKER_DIR, build_image
-from .pool import FramedWorker, SandboxStartError, WorkerDied, WorkerPool
+from .docker_image import PYTHON, SECCOMP_IN_IMAGE, WORKER_DIR, build_image
+from .pool import FramedWorker, SandboxStartError, WorkerDied, WorkerPool, kernel_info, kernel_warnings
 from .protocol import SandboxInfo
 
 log = logging.getLogger(__name__)
 LABEL = "sstar.sandbox"
 CHILD_UID = 65000
-CAPABILITIES = ["SETUID", "SETGID", "KILL", "CHOWN", "DAC_OVERRIDE", "FOWNER"]
+# SYS_ADMIN is the worker's, for what it does per test: a fresh IPC namespace and a cgroup hierarchy of
+# its own (mounted under a root-only directory). Programs never hold it: they run as CHILD_UID with no
+# capabilities, no_new_privs, Docker's seccomp profile and the worker's own filter, which refuses mount,
+# unshare, setns, keyrings, ptrace, bpf and the rest.
+CAPABILITIES = ["SETUID", "SETGID", "KILL", "CHOWN", "DAC_OVERRIDE", "FOWNER", "SYS_ADMIN"]
+CGROUP_MOUNT = "/tmp/.sstar-cgroup"
 
 
 @dataclass(frozen=True)
@@ -195,7 +200,8 @@ class DockerSandbox(WorkerPool):
             container = client.containers.create(
                 self._image,
                 [PYTHON, "-I", "-B", f"{WORKER_DIR}/worker.py", "--root=/tmp/sstar", f"--child-uid={CHILD_UID}",
-                 "--shm"],
+                 "--shm", f"--seccomp={SECCOMP_IN_IMAGE}", f"--cgroup-name=sstar-{self.run_id}-{index}",
+                 f"--cgroup-mount={CGROUP_MOUNT}"],
                 stdin_open=True, tty=False, detach=True, network_mode="none", read_only=True, init=True,
                 tmpfs={"/tmp": f"rw,size={c.scratch_mb}m,nr_inodes={c.scratch_inodes},mode=1777"},
                 shm_size="64m", mem_limit=f"{c.memory_mb}m", memswap_limit=f"{c.memory_mb}m", pids_limit=c.pids,
@@ -224,5 +230,7 @@ class DockerSandbox(WorkerPool):
 
     def info(self) -> SandboxInfo:
         self.start()
+        hello = self._idle.queue[0].hello if self._idle.queue else {}
         return SandboxInfo(backend=self.backend, isolation=f"docker ({self._runtime or 'runc'})", workers=self.size,
-                           uid_drop=True, network_isolated=True, filesystem_readonly=True)
+                           uid_drop=True, network_isolated=True, filesystem_readonly=True,
+                           warnings=tuple(kernel_warnings(hello)), **kernel_info(hello))

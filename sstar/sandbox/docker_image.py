@@ -25,6 +25,9 @@ log = logging.getLogger(__name__)
 REPOSITORY = "sstar-sandbox"
 PYTHON = "/usr/bin/python3.11"
 WORKER_DIR = "/opt/sstar"
+# libseccomp's Python bindings (Debian's python3-seccomp; libseccomp linked in statically).
+SECCOMP_BINDINGS = "/usr/lib/python3/dist-packages/seccomp.cpython-311-x86_64-linux-gnu.so"
+SECCOMP_IN_IMAGE = f"{WORKER_DIR}/seccomp.cpython-311-x86_64-linux-gnu.so"
 SKIP_DIRS = {"test", "idlelib", "tkinter", "turtledemo", "ensurepip", "lib2to3", "__pycache__", "config-3.11-x86_64-linux-gnu"}
 PASSWD = "root:x:0:0:root:/root:/usr/sbin/nologin\nsandbox:x:65000:65000:sandbox:/tmp:/usr/sbin/nologin\n"
 GROUP = "root:x:0:\nsandbox:x:65000:\n"
@@ -58,12 +61,15 @@ def rootfs_files(python: str = PYTHON) -> tuple[list[Path], Path]:
     if not os.path.exists(python):
         raise ImageError(f"building the image offline needs Debian's {python} (apt-get install python3); "
                          "with a registry, build sandbox/Dockerfile instead")
+    if not os.path.exists(SECCOMP_BINDINGS):
+        raise ImageError(f"building the image needs libseccomp's Python bindings at {SECCOMP_BINDINGS} "
+                         "(apt-get install python3-seccomp)")
     stdlib = Path("/usr/lib") / Path(python).name
     if not stdlib.is_dir():
         raise ImageError(f"no standard library at {stdlib}")
     files = _stdlib_files(stdlib)
     dynload = [str(p) for p in files if p.suffix == ".so"]
-    libs = _libraries([os.path.realpath(python)] + dynload)
+    libs = _libraries([os.path.realpath(python)] + dynload + [SECCOMP_BINDINGS])
     etc_python = Path("/etc") / Path(python).name
     extra = [Path(p) for p in sorted(libs)] + ([p for p in etc_python.rglob("*") if p.is_file()] if etc_python.is_dir() else [])
     return [Path(python)] + files + extra, stdlib
@@ -74,6 +80,7 @@ def image_tag(files: list[Path]) -> str:
     worker_dir = worker_source().parent
     for path in sorted(worker_dir.glob("*.py")):
         digest.update(path.name.encode() + path.read_bytes())
+    digest.update(b"seccomp:" + Path(SECCOMP_BINDINGS).read_bytes())
     for path in files:
         stat = path.stat()
         digest.update(f"{path}:{stat.st_size}:{int(stat.st_mtime)}".encode())
@@ -96,7 +103,8 @@ def write_rootfs(path: Path, files: list[Path], python: str) -> None:
     # Dereferenced: a library reached through a symlink is stored as the file itself, at every path ldd uses.
     with tarfile.open(path, "w", dereference=True) as tar:
         for directory in ("tmp", "proc", "dev", "sys", "etc", "opt", "opt/sstar", "usr", "usr/bin", "root"):
-            _add_dir(tar, directory, 0o1777 if directory == "tmp" else 0o755)
+            # /opt/sstar (the worker and the bindings) is root's only: a program has no business there.
+            _add_dir(tar, directory, {"tmp": 0o1777, "opt/sstar": 0o700, "root": 0o700}.get(directory, 0o755))
         _add_bytes(tar, "etc/passwd", PASSWD.encode())
         _add_bytes(tar, "etc/group", GROUP.encode())
         added = set()
@@ -111,6 +119,7 @@ def write_rootfs(path: Path, files: list[Path], python: str) -> None:
             tar.addfile(info)
         for module in sorted(worker_source().parent.glob("*.py")):
             _add_bytes(tar, f"{WORKER_DIR.lstrip('/')}/{module.name}", module.read_bytes())
+        _add_bytes(tar, SECCOMP_IN_IMAGE.lstrip("/"), Path(SECCOMP_BINDINGS).read_bytes(), 0o644)
 
 
 def build_image(client, force: bool = False, python: str = PYTHON) -> str:

@@ -35,6 +35,8 @@ class HostileCase:
     """A program run first on the same sandbox (state must not leak from it)."""
     destructive: bool = False
     """Harmful to the host where programs run with the harness's own uid and a writable view."""
+    limits: Limits | None = None
+    """Limits of its own (default: the catalogue's)."""
 
     def problem(self) -> Problem:
         if self.mode is TestType.FUNCTIONAL:
@@ -99,7 +101,7 @@ CATALOGUE: tuple[HostileCase, ...] = (
         while True:
             try: os.fork()
             except OSError: pass
-        """, T, R),
+        """, T, R, M),  # M: the copies of the interpreter fill the test's cgroup before its pids cap
     _s("multiprocessing pool", """
         import multiprocessing as mp
         def sq(x): return x * x
@@ -197,13 +199,16 @@ CATALOGUE: tuple[HostileCase, ...] = (
 
 
 def catalogue(project: str) -> tuple[HostileCase, ...]:
-    """The cases, with the path the 'delete' case aims at filled in."""
+    """The cases (limits, then confinement), with the path the 'delete' case aims at filled in."""
+    from .hostile_escapes import ESCAPES
+
     return tuple(
         replace(c, code=c.code.replace("{project!r}", repr(project))) for c in CATALOGUE
-    )
+    ) + ESCAPES
 
 
 def run_case(case: HostileCase, sandbox: Sandbox, limits: Limits = CHECK_LIMITS) -> TestResult:
+    limits = case.limits or limits
     problem = case.problem()
     test = problem.public_test_cases[0]
     if case.before:

@@ -14,11 +14,13 @@ import select
 import shutil
 import subprocess
 import tempfile
-from dataclasses import dataclass, field, replace
+from dataclasses import dataclass, replace
 
-from .isolation import Isolation, available, base_interpreter, hidden_dirs, worker_argv, worker_source
-from .pool import FramedWorker, SandboxStartError, WorkerDied, WorkerPool
+from .cgroups import reap_stale, remove_worker, worker_cgroup_name
+from .isolation import Isolation, available, base_interpreter, worker_argv, worker_source
+from .pool import FramedWorker, SandboxStartError, WorkerDied, WorkerPool, kernel_info, kernel_warnings
 from .protocol import SandboxInfo
+from .view import find_seccomp_bindings, package_paths
 
 log = logging.getLogger(__name__)
 
@@ -40,16 +42,24 @@ class LocalSandboxConfig:
     """Size of each test's private tmpfs working directory (bubblewrap only)."""
     scratch_inodes: int = 20_000
     """Files the program may create in its working directory (bubblewrap only)."""
-    hide: tuple[str, ...] = field(default_factory=tuple)
-    """Extra host directories to hide from programs."""
+    packages: tuple[str, ...] = ()
+    """Installed packages of the sandbox's interpreter a program may import (e.g. ``("numpy",)``), bound
+    read-only into the allow-listed view; by default a program sees the standard library only."""
+    cgroups: bool = True
+    """A cgroup per test (memory over the whole process tree, CPU of every descendant, a pids cap);
+    where none can be made, per-process rlimits only, with a warning."""
+    seccomp: bool = True
+    """The seccomp filter (needs libseccomp's Python bindings for the interpreter: python3-seccomp);
+    False runs without it, with a warning. Missing bindings with True: the sandbox refuses to start."""
 
 
 class _Worker(FramedWorker):
     """One worker process; the channel is its stdin and stdout."""
 
-    def __init__(self, argv: list[str], root: str | None, index: int) -> None:
+    def __init__(self, argv: list[str], root: str | None, index: int, cgroup_name: str | None = None) -> None:
         self.root = root
         self.index = index
+        self.cgroup_name = cgroup_name
         self.errlog = tempfile.TemporaryFile()
         self.proc = subprocess.Popen(
             argv,
@@ -103,6 +113,8 @@ class _Worker(FramedWorker):
         self.errlog.close()
         if self.root:
             shutil.rmtree(self.root, ignore_errors=True)
+        if self.cgroup_name and os.geteuid() == 0:
+            remove_worker(self.cgroup_name)  # a worker that exits cleanly removes its own
 
     def close(self) -> None:
         try:
@@ -127,6 +139,7 @@ class LocalSandbox(WorkerPool):
         self._isolation: Isolation | None = None
         self._warnings: list[str] = []
         self._hello: dict = {}
+        self._seccomp_path: str | None = None
 
     def _candidates(self) -> list[Isolation]:
         wanted = self.config.isolation
@@ -138,21 +151,53 @@ class LocalSandbox(WorkerPool):
         # Distinct per worker and per harness process: RLIMIT_NPROC counts per uid.
         return UID_BASE + (os.getpid() % 20_000) * 64 + index % 64
 
+    def _seccomp(self) -> str | None:
+        if not self.config.seccomp:
+            return None
+        if self._seccomp_path is None:
+            try:
+                found = find_seccomp_bindings(self.python)
+            except (OSError, ValueError, subprocess.SubprocessError) as exc:
+                raise SandboxStartError(f"could not start a sandbox worker: cannot run the interpreter {self.python}: {exc}") from None
+            if found is None:
+                raise SandboxStartError(
+                    f"no libseccomp Python bindings for {self.python}: install them (Debian: apt-get install "
+                    "python3-seccomp; the module must match the interpreter's version), choose an interpreter they "
+                    "fit (LocalSandboxConfig.python), or run without the filter (LocalSandboxConfig.seccomp=False)")
+            self._seccomp_path = found
+        return self._seccomp_path
+
     def _spawn(self) -> _Worker:
         index = self._next_index
         self._next_index += 1
+        if index == 0 and self.config.cgroups and os.geteuid() == 0:
+            reap_stale()
+        seccomp = self._seccomp()
+        for package in self.config.packages:
+            try:
+                package_paths(self.python, package)
+            except (OSError, ValueError, subprocess.SubprocessError) as exc:
+                raise SandboxStartError(f"could not start a sandbox worker: {exc}") from None
         modes = [self._isolation] if self._isolation else self._candidates()
         errors = []
         for mode in modes:
             root = None if mode is Isolation.BWRAP else tempfile.mkdtemp(prefix="sstar-worker-")
             if root:
                 os.chmod(root, 0o711)  # the program's uid may traverse to its work dir, no more
-            argv = worker_argv(mode, self.python, self.worker_file, root, hidden_dirs(self.config.hide))
+            try:
+                argv = worker_argv(mode, self.python, self.worker_file, root, seccomp, tuple(self.config.packages))
+            except (OSError, ValueError, subprocess.SubprocessError) as exc:
+                errors.append(f"{mode.value}: {exc}")
+                continue
             argv += [f"--scratch-mb={self.config.scratch_mb}", f"--scratch-inodes={self.config.scratch_inodes}"]
+            if not seccomp:
+                argv.append("--no-seccomp")
+            if self.config.cgroups:
+                argv.append(f"--cgroup-name={worker_cgroup_name(index)}")
             if os.geteuid() == 0:
                 argv.append(f"--child-uid={self._child_uid(index)}")
             try:
-                worker = _Worker(argv, root, index)
+                worker = _Worker(argv, root, index, worker_cgroup_name(index) if self.config.cgroups else None)
             except (WorkerDied, OSError) as exc:
                 errors.append(f"{mode.value}: {exc}")
                 if root:
@@ -176,6 +221,7 @@ class LocalSandbox(WorkerPool):
             )
         if hello.get("child_uid") is None:
             self._warnings.append("programs run with the harness's uid (not root): no uid drop")
+        self._warnings += kernel_warnings(hello)
         for warning in self._warnings:
             log.warning("%s", warning)
 
@@ -190,6 +236,7 @@ class LocalSandbox(WorkerPool):
             network_isolated=mode is not Isolation.NONE,
             filesystem_readonly=mode is Isolation.BWRAP,
             warnings=tuple(self._warnings),
+            **kernel_info(self._hello),
         )
 
 

@@ -190,6 +190,13 @@ class WorkerPool:
                 worker.kill()
                 self._release(None)
                 continue
+            if reply.get("infra"):
+                # The worker failed, not the program: it is never reused, and the test gets one more try.
+                last = str(reply["infra"])
+                log.warning("sandbox worker %d reported a failure (%s); replacing it", worker.index, last)
+                worker.kill()
+                self._release(None)
+                continue
             self._release(worker)
             return _to_result(reply)
         return ExecResult.infra(f"sandbox worker failed twice: {last}")
@@ -226,6 +233,7 @@ def _to_result(reply: dict) -> ExecResult:
         timed_out=bool(reply.get("timed_out")),
         cpu_exceeded=bool(reply.get("cpu_exceeded")),
         output_exceeded=bool(reply.get("output_exceeded")),
+        memory_exceeded=bool(reply.get("memory_exceeded")),
         exception=reply.get("exception"),
         result_json=reply.get("result"),
         stdout=base64.b64decode(reply.get("stdout_b64", "")),
@@ -234,3 +242,25 @@ def _to_result(reply: dict) -> ExecResult:
         wall_s=float(reply.get("wall_s", 0.0)),
         max_rss_mb=round(float(reply.get("max_rss_kb", 0)) / 1024, 3),
     )
+
+
+def kernel_info(hello: dict) -> dict:
+    """The per-test kernel state a worker reported in its hello, as SandboxInfo fields."""
+    return {"cgroup": hello.get("cgroup"), "seccomp": bool(hello.get("seccomp")),
+            "ipc_namespace": bool(hello.get("ipc_namespace")), "session_keyring": bool(hello.get("session_keyring"))}
+
+
+def kernel_warnings(hello: dict) -> list[str]:
+    """Loud lines for what a worker could not give each test (repeated by ``sstar sandbox check``)."""
+    out = []
+    if not hello.get("cgroup"):
+        out.append(f"no cgroup per test ({hello.get('cgroup_why') or 'unknown reason'}): memory and CPU limits hold "
+                   "per process only (rlimits), not over a program's children")
+    if not hello.get("seccomp"):
+        out.append(f"no seccomp filter: {hello.get('seccomp_why') or 'unknown reason'}")
+    if not hello.get("ipc_namespace"):
+        out.append(f"no fresh IPC namespace per test ({hello.get('ipc_why') or 'unknown reason'}): SysV shared "
+                   "memory and message queues may carry data between tests")
+    if not hello.get("session_keyring") and not hello.get("keyrings_refused"):
+        out.append(f"no fresh session keyring per test ({hello.get('keyring_why') or 'unknown reason'})")
+    return out

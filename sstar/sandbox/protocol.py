@@ -34,13 +34,14 @@ class Limits:
     """Wall-clock seconds before the process group is killed; default ``2 * time_s + 1``.
     CPU time decides time_limit; the wall clock only catches sleepers and hangs."""
     memory_mb: int = 1024
-    """Address space the program may add on top of the interpreter (RLIMIT_AS)."""
+    """Memory the program may add on top of the interpreter: per process (RLIMIT_AS) and, where the
+    sandbox makes a cgroup per test, over its whole process tree (an OOM kill there is memory_limit)."""
     output_mb: float = 32.0
     """Bytes of stdout (or of a functional return value) kept before output_limit."""
     file_mb: int = 64
     """Largest file the program may write (RLIMIT_FSIZE)."""
     max_processes: int = 256
-    """Processes and threads of the program's uid (RLIMIT_NPROC)."""
+    """Processes and threads: of the program's uid (RLIMIT_NPROC) and of the test's cgroup (pids.max)."""
     max_open_files: int = 256
     """Open descriptors per process (RLIMIT_NOFILE)."""
 
@@ -90,6 +91,8 @@ class ExecResult:
     """Killed by the wall clock."""
     cpu_exceeded: bool = False
     output_exceeded: bool = False
+    memory_exceeded: bool = False
+    """The test's cgroup hit its memory limit and the kernel killed a process of it (OOM)."""
     exception: str | None = None
     """Name of the exception that ended the program, reported out of band."""
     result_json: str | None = None
@@ -99,6 +102,7 @@ class ExecResult:
     cpu_s: float = 0.0
     wall_s: float = 0.0
     max_rss_mb: float = 0.0
+    """Peak memory: of the test's whole cgroup where there is one, else the main process's peak RSS."""
     infra_message: str = ""
 
     @classmethod
@@ -117,6 +121,12 @@ class SandboxInfo:
     network_isolated: bool
     filesystem_readonly: bool
     warnings: tuple[str, ...] = ()
+    cgroup: str | None = None
+    """``v1`` or ``v2`` when every test gets a cgroup of its own; None: per-process rlimits only."""
+    seccomp: bool = False
+    ipc_namespace: bool = False
+    """A fresh IPC namespace (SysV shared memory, semaphores, queues, POSIX queues) per test."""
+    session_keyring: bool = False
 
 
 @runtime_checkable

@@ -144,3 +144,48 @@ def test_cli_uses_the_docker_backend(dsandbox):
     assert json.loads(test.stdout)["verdict"] == "accepted"
     built = subprocess.run([sys.executable, "-m", "sstar", "sandbox", "build"], capture_output=True, text=True, env=env)
     assert built.returncode == 0 and built.stdout.startswith("sstar-sandbox:")
+
+
+def _our_container_processes(dsandbox) -> list[str]:
+    """Program processes (uid 65000) still alive in this run's containers, other than pre-forked standbys."""
+    from sstar.sandbox.docker_backend import CHILD_UID
+
+    ids = {c.id for c in docker.from_env().containers.list(filters={"label": f"sstar.run={dsandbox.run_id}"})}
+    left = []
+    for pid in filter(str.isdigit, os.listdir("/proc")):
+        try:
+            if os.stat(f"/proc/{pid}").st_uid != CHILD_UID or not any(i in open(f"/proc/{pid}/cgroup").read() for i in ids):
+                continue
+            ppid = open(f"/proc/{pid}/stat").read().rsplit(")", 1)[1].split()[1]
+            standby = os.readlink(f"/proc/{pid}/fd/0") == "/dev/null" and b"worker.py" in open(f"/proc/{ppid}/cmdline", "rb").read()
+        except OSError:
+            continue
+        if not standby:
+            left.append(pid)
+    return left
+
+
+def test_per_test_kernel_state_in_docker_and_nothing_left_on_the_host(dsandbox):
+    from sstar.sandbox.hostile_escapes import IPC_CREATE, IPC_KEY, KEYRING_PROBE, UNWAITED_CPU
+
+    from .test_confinement import BIG_SEGMENT, _host_shmem_mb, _key_users, _sysv_keys
+
+    info = dsandbox.info()
+    assert info.cgroup in ("v1", "v2") and info.seccomp and info.ipc_namespace and not info.warnings, info
+    before = _key_users()
+    for _ in range(2):
+        assert dsandbox.run(ExecRequest(code=IPC_CREATE, stdin="5\n", limits=Limits(time_s=2))).stdout == b"5\n"
+        assert dsandbox.run(ExecRequest(code=KEYRING_PROBE, limits=Limits(time_s=2))).stdout == b"SAFE\n"
+    assert IPC_KEY not in _sysv_keys()
+    assert 65000 not in _key_users() - before
+    shmem = _host_shmem_mb()
+    for _ in range(3):
+        made = dsandbox.run(ExecRequest(code=BIG_SEGMENT, limits=Limits(time_s=2, wall_time_s=5, memory_mb=512)))
+        assert made.stdout == b"made\n", made.stderr
+    deadline = time.time() + 5
+    while _host_shmem_mb() - shmem > 150 and time.time() < deadline:
+        time.sleep(0.1)
+    assert _host_shmem_mb() - shmem < 150
+    burnt = dsandbox.run(ExecRequest(code=UNWAITED_CPU, stdin="5\n", limits=Limits(time_s=0.5, wall_time_s=6)))
+    assert burnt.cpu_exceeded and burnt.cpu_s >= 0.5  # the cgroup's CPU: the unwaited child's counts
+    assert _our_container_processes(dsandbox) == []

@@ -27,7 +27,11 @@ def _is_standby(pid: str) -> bool:
 
 
 def sandbox_processes() -> list[int]:
-    """Processes on the host running as any program uid of ours, other than the standbys."""
+    """Processes on the host running as a program uid of this test run's sandboxes, other than the standbys.
+
+    (Only ours: other harnesses on the same machine have their own uid ranges.)
+    """
+    ours = UID_BASE + (os.getpid() % 20_000) * 64
     pids = []
     for name in os.listdir("/proc"):
         if name.isdigit():
@@ -35,9 +39,23 @@ def sandbox_processes() -> list[int]:
                 uid = os.stat(f"/proc/{name}").st_uid
             except FileNotFoundError:
                 continue
-            if uid >= UID_BASE and not _is_standby(name):
+            if ours <= uid < ours + 96 and not _is_standby(name):
                 pids.append(int(name))
     return pids
+
+
+def _describe(pids: list[int]) -> list[str]:
+    out = []
+    for pid in pids:
+        try:
+            status = dict(line.split(":\t", 1) for line in open(f"/proc/{pid}/status").read().splitlines() if ":\t" in line)
+            ppid = status.get("PPid", "?").strip()
+            parent = open(f"/proc/{ppid}/cmdline", "rb").read()[:120]
+            out.append(f"{pid} {status.get('State')} uid {status.get('Uid')} parent {ppid} {parent!r} "
+                       f"cgroup {open(f'/proc/{pid}/cgroup').read().splitlines()[-6:]}")
+        except OSError as exc:
+            out.append(f"{pid}: {exc}")
+    return out
 
 
 @pytest.mark.parametrize("case", CASES, ids=[c.name for c in CASES])
@@ -46,10 +64,10 @@ def test_hostile_program(sandbox, case):
     assert result.verdict in case.expected, (result.verdict, result.message, result.stderr[-500:])
     assert result.verdict is not Verdict.INFRA_ERROR
     # Nothing the program started outlives its test.
-    assert sandbox_processes() == []
+    assert sandbox_processes() == [], _describe(sandbox_processes())
     # The sandbox still works, on every worker.
     after = sandbox.run_many([ExecRequest(code="print(input())", stdin="ok\n", limits=Limits(time_s=1))] * 4)
-    assert all(r.stdout == b"ok\n" for r in after)
+    assert all(r.stdout == b"ok\n" for r in after), after
 
 
 def test_host_is_intact_after_the_destructive_cases(sandbox):

@@ -33,7 +33,10 @@ def _text(path: Path) -> str:
     raw = path.read_bytes()
     if path.suffix == ".gz" or raw[:2] == b"\x1f\x8b":
         raw = gzip.decompress(raw)
-    return raw.decode("utf-8")
+    try:
+        return raw.decode("utf-8")
+    except UnicodeDecodeError as exc:
+        raise GenerationsError(f"{path}: not UTF-8 text ({exc.reason} at byte {exc.start})") from None
 
 
 def task_id_to_question_id(task_id: str) -> str:
@@ -47,7 +50,7 @@ def read_generations(path: Path, problems: dict[str, Problem]) -> tuple[dict[str
     if stripped.startswith("["):
         try:
             data = json.loads(text)
-        except ValueError as exc:
+        except (ValueError, RecursionError) as exc:
             raise GenerationsError(f"{path}: not a JSON array ({exc})") from None
         return _from_array(path, data, problems)
     out: dict[str, list[Optional[str]]] = defaultdict(list)
@@ -57,7 +60,7 @@ def read_generations(path: Path, problems: dict[str, Problem]) -> tuple[dict[str
             continue
         try:
             rec = json.loads(line)
-        except ValueError:
+        except (ValueError, RecursionError):
             raise GenerationsError(f"{path}, line {number}: not JSON") from None
         if not isinstance(rec, dict):
             raise GenerationsError(f"{path}, line {number}: expected a JSON object")

@@ -86,6 +86,10 @@ CASES = {
                                                      str(d / "o.jsonl")], "not UTF-8"),
     "convert with --out a directory": (lambda d: ["convert", "lcb", str(PROBLEM), "--out", str(d)], "is a directory"),
     "score a folder without results": (lambda d: ["score", str(d)], "no results.jsonl"),
+    "score deep generations": (lambda d: ["score", "--generations", str(write(d / "g.jsonl", DEEP + "\n")),
+                                          "--dataset", str(PROBLEM)], "g.jsonl"),
+    "score generations with invalid UTF-8": (lambda d: ["score", "--generations", str(write(d / "g.jsonl", b"\xff\n")),
+                                                        "--dataset", str(PROBLEM)], "not UTF-8"),
 }
 
 

@@ -6,6 +6,8 @@ import enum
 from dataclasses import asdict, dataclass, field
 from typing import Any, Optional
 
+from ..synthesis.kinds import InputKind
+
 
 def _plain(value: Any) -> Any:
     if isinstance(value, enum.Enum):
@@ -69,6 +71,11 @@ class SynthesizedInput(Record):
     """``model``, ``hypothesis`` or ``public``."""
     valid: bool = True
     reason: str = ""
+    kind: InputKind = InputKind.RANDOM
+    """How it was made: edge, random, max_size, sample_mutation, model, pair, public."""
+    checked: bool = False
+    """Generated from constraints read in the statement, so valid by construction: kept as valid
+    even where most candidates fail on it (a time limit there is evidence, not a bad input)."""
 
 
 @dataclass(frozen=True)

@@ -18,8 +18,10 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from ..problem import Problem
-from .constraints import Bound, parse_alphabets, parse_constraints
+from .constraints import Bound, parse_constraints, split_ref
 from .draw import Draw, draw_many
+from .facts import parse_alphabets, parse_facts
+from .kinds import Generated, InputKind
 
 SMALL = 8  # longest list / string in the random examples
 LARGE = 2000  # longest list / string in the "largest size" edge cases (keeps runs fast)
@@ -156,14 +158,14 @@ class _Resolver:
 
     def __call__(self, limit: Any, default: int) -> Any:
         if isinstance(limit, tuple):
-            name, part = limit
+            name, part, shift = split_ref(limit)
             value = self.drawn.get(name)
             if value is None:
                 return default
             if part == "len" and isinstance(value, (list, str)):
-                return len(value)
+                return len(value) + shift
             if part == "val" and isinstance(value, (int, float)):
-                return value
+                return value + shift
             return default
         return default if limit is None else limit
 
@@ -246,6 +248,34 @@ class _Fixed(Draw):
 
 def to_text(args: list[Any]) -> str:
     return "\n".join(json.dumps(a) for a in args)
+
+
+def functional_inputs(problem: Problem, count: int, seed: int, max_chars: int, notes: list[str]) -> list[Generated]:
+    """Edge cases, a largest-size input within the stated bounds and ``max_chars``, and random ones; checked
+    where every argument is bounded by the statement and no guarantee went unread."""
+    specs = build_specs(problem)
+    if not specs:
+        notes.append("no argument types inferred: no generated inputs")
+        return []
+    bounds = parse_constraints(problem.question_content)
+    facts = parse_facts(problem.question_content)
+    named = {name for name, _ in bounds}
+    checked = not facts.unread and all(s.name in named for s in specs)
+    if not checked:
+        notes.append("constraints not read for every argument: generated inputs not marked valid")
+    edges = edge_cases(specs, seed)
+    out = [Generated(to_text(a), InputKind.MAX_SIZE if i == 1 else InputKind.EDGE, checked)
+           for i, a in enumerate(edges)]
+    rng = random.Random(seed)
+    cap = max(SMALL, max_chars // 12)
+    largest = to_text(draw_arguments(specs, _Fixed(specs, rng, size="max"), size_cap=cap))
+    while len(largest) > max_chars and cap > SMALL:
+        cap //= 4
+        largest = to_text(draw_arguments(specs, _Fixed(specs, rng, size="max"), size_cap=cap))
+    out.append(Generated(largest, InputKind.MAX_SIZE, checked))
+    out += [Generated(t, InputKind.RANDOM, checked)
+            for t in draw_many(lambda draw: to_text(draw_arguments(specs, draw)), count, seed)]
+    return out
 
 
 def hypothesis_inputs(problem: Problem, count: int, seed: int) -> list[str]:

@@ -30,6 +30,7 @@ sys.path.insert(0, str(ROOT))
 sys.path.insert(0, str(ROOT / "benchmarks"))
 
 from mutants import mutants  # noqa: E402
+from reference import REFERENCE, hidden_reference, summarize, timed  # noqa: E402
 
 from sstar.judge import Verdict, run_tests  # noqa: E402
 from sstar.models import ScriptedModel  # noqa: E402
@@ -88,20 +89,23 @@ def mutant_pool(problem: Problem, correct: str, sandbox, size: int) -> list[str]
     return pool
 
 
-def pools(sandbox, limit: int, size: int) -> list[tuple[str, Problem, list[str]]]:
+def pools(sandbox, limit: int, size: int, sources: str = "") -> list[tuple[str, Problem, list[str]]]:
     out = []
+    wanted = lambda name: not sources or name in sources.split(",")  # noqa: E731
     codeforces = DATA / "codecontests_stdin_dev.jsonl"
-    if codeforces.exists():
+    if codeforces.exists() and wanted("codeforces"):
         for rec in list(map(json.loads, codeforces.read_text().splitlines()))[:limit]:
             right = rec.pop("solutions")[0]
             rec.pop("incorrect_solutions", None)
             problem = problem_from_dict(rec)
             out.append(("codeforces (mutants)", problem, mutant_pool(problem, right, sandbox, size)))
-    for path in sorted((ROOT / "problems").glob("*.json")):
+    for path in sorted((ROOT / "problems").glob("*.json")) if wanted("samples") else ():
         problem = load_problem(path)
         right = (ROOT / "tests" / "reference_solutions" / f"{path.stem}.py").read_text()
         out.append(("samples (mutants)", problem, mutant_pool(problem, right, sandbox, size)))
     try:
+        if not wanted("humaneval"):
+            raise RuntimeError("not asked for")
         from sstar.datasets.humaneval import convert_humaneval, load_humaneval
 
         for rec in convert_humaneval(load_humaneval()[:limit], sandbox):
@@ -111,7 +115,7 @@ def pools(sandbox, limit: int, size: int) -> list[tuple[str, Problem, list[str]]
     except RuntimeError as exc:
         print(f"HumanEval skipped: {exc}", file=sys.stderr)
     kattis = DATA / "kattis_gcpc_nwerc_stdin.jsonl"  # last: large secret tests make these the slowest
-    if kattis.exists():
+    if kattis.exists() and wanted("kattis"):
         taken = 0
         for rec in list(map(json.loads, kattis.read_text().splitlines())):
             if rec.get("incorrect_solutions") and rec.get("solutions") and taken < limit:
@@ -127,11 +131,14 @@ def main() -> None:
     parser.add_argument("--pool", type=int, default=8, help="largest pool")
     parser.add_argument("--seed", type=int, default=0)
     parser.add_argument("--json", type=Path)
+    parser.add_argument("--data", type=Path, default=DATA, help="the shared data folder (default ../shared/data)")
+    parser.add_argument("--sources", default="", help="comma-separated subset: codeforces,samples,humaneval,kattis")
     args = parser.parse_args()
+    globals()["DATA"] = args.data
     start = time.perf_counter()
     with LocalSandbox() as sandbox:
         rows = []
-        for source, problem, pool in pools(sandbox, args.limit, args.pool):
+        for source, problem, pool in pools(sandbox, args.limit, args.pool, args.sources):
             hidden_ok = [passes(code, problem, sandbox, "private") for code in pool]
             public_ok = [passes(code, problem, sandbox, "public") for code in pool]
             if not any(h and p for h, p in zip(hidden_ok, public_ok)) or sum(public_ok) < 2:
@@ -145,10 +152,13 @@ def main() -> None:
             for method in METHODS:
                 config = SStarConfig(selection=SelectionMethod(method.split("+")[0]), seed=args.seed, model_inputs=0)
                 model = oracle_judge(problem, correct, sandbox) if method.endswith("+oracle") else None
-                result = SStar(model, sandbox, config).select(problem, programs)
+                result, seconds = timed(SStar(model, sandbox, config).select, problem, programs)
+                if method == "sstar":
+                    row["sstar_s"] = round(seconds, 2)
                 chosen = order[result.chosen_index]
                 row[method] = bool(hidden_ok[chosen])
                 row[f"{method}_calls"] = result.usage["total"]["calls"]
+            row[REFERENCE] = hidden_reference(problem, pool, public_ok, hidden_ok, sandbox)
             rows.append(row)
             print(json.dumps(row), flush=True)
     summary = {"problems": len(rows), "seconds": round(time.perf_counter() - start, 1), "by_source": {}}
@@ -159,6 +169,7 @@ def main() -> None:
         subset = [r for r in rows if r["source"] == source]
         summary["by_source"][source] = {"problems": len(subset),
                                         **{m: round(sum(r[m] for r in subset) / len(subset), 3) for m in METHODS}}
+    summary["with_reference"] = summarize(rows, METHODS)
     print(json.dumps(summary, indent=1))
     if args.json:
         args.json.write_text(json.dumps({"summary": summary, "rows": rows}, indent=1))

@@ -38,7 +38,7 @@ _NAME = rf"(?:\|{_S}{_IDENT}{_S}\||{_IDENT})"
 _OPERAND = rf"(?:{_NUM}|{_NAME}(?:{_S}[+-]{_S}\d+)?)"
 _CHAIN = re.compile(rf"(?<![\w.|])({_OPERAND}){_S}(<=|<){_S}((?:{_NAME})(?:{_S},{_S}{_NAME})*){_S}(<=|<){_S}({_OPERAND})(?![\w^])")
 _UPPER = re.compile(rf"(?<![\w.|<=]{{2}})(?<![\w.|])((?:{_NAME})(?:{_S},{_S}{_NAME})*){_S}(<=|<){_S}({_NUM})(?![\w^.*])")
-_LOWER = re.compile(rf"(?<![\w.|^*])({_NUM}){_S}(<=|<){_S}((?:{_NAME})(?:{_S},{_S}{_NAME})*)(?!{_S}[\w<|.\[])")
+_LOWER = re.compile(rf"(?<![\w.|^*])({_NUM}){_S}(<=|<){_S}((?:{_NAME})(?:{_S},{_S}{_NAME})*)(?![\w.\[|])(?!{_S}(?:<|\[|\||\.\w))")
 _LONG = re.compile(rf"(?<![\w.|])({_OPERAND})((?:{_S}(?:<=|<){_S}(?:{_NAME})(?:{_S},{_S}{_NAME})*){{2,}}){_S}(<=|<){_S}({_OPERAND})(?![\w^])")
 _EQUAL = re.compile(rf"(?<![\w.])({_NAME}){_S}==?{_S}({_NAME})(?![\w.(\[])")
 _WORDS = {"and", "or", "of", "the", "is", "if", "for", "all", "each", "where", "then", "at", "most", "least", "to",

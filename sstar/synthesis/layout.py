@@ -149,7 +149,12 @@ def _read(item: Item, lines: Lines, pos: int, env: dict[int, int], record: bool)
             if not _row_fits(item, row, env, record):
                 return None
         return pos + n
-    for _ in range(env.get(item.count_slot.id, 0)):
+    if pos >= len(lines) or len(lines[pos]) != 1 or as_int(lines[pos][0]) is None or int(lines[pos][0]) < 0:
+        return None
+    env[item.count_slot.id] = int(lines[pos][0])
+    take(item.count_slot, lines[pos][0])
+    pos += 1
+    for _ in range(env[item.count_slot.id]):
         for inner in item.body:
             pos = _read(inner, lines, pos, env, record)
             if pos is None:
@@ -187,6 +192,7 @@ def _counts(env: dict[int, int], target: int) -> list[Count]:
 class _Search:
     def __init__(self, samples: list[Lines]) -> None:
         self.samples, self.ids, self.budget = samples, _Ids(), _BUDGET
+        self.hidden: set[int] = set()  # the test count: it counts blocks, not what is inside one
 
     def fits(self, item: Item, states: list[tuple[int, dict]]) -> Optional[list[tuple[int, dict]]]:
         self.budget -= 1
@@ -202,33 +208,39 @@ class _Search:
     def proposals(self, states: list[tuple[int, dict]]) -> list[Item]:
         lead = max(range(len(states)), key=lambda i: len(self.samples[i]) - states[i][0])
         lines, (pos, env) = self.samples[lead], states[lead]
+        env = {k: v for k, v in env.items() if k not in self.hidden}
         if pos >= len(lines):
             return []
         line, new = lines[pos], self.ids.new
-        items: list[Item] = [Vector(c, new()) for c in _counts(env, len(line))]
+        ranked: list[tuple[int, int, Item]] = []  # (how unusual the count is, -lines taken, item)
+        for c in _counts(env, len(line)):
+            ranked.append((_OFFSETS.index((c.mul, c.add)), -1, Vector(c, new())))
         rest = lines[pos:]
+        for var in env:
+            for rank, (mul, add) in enumerate(_OFFSETS):
+                n = mul * env[var] + add
+                if env[var] <= 0 or n <= 0 or n > len(rest):
+                    continue
+                count, rows = Count(var, mul, add), rest[:n]
+                widths = {len(r) for r in rows}
+                found: list[Item] = []
+                if len(widths) == 1:
+                    found.append(Rows(count, "fixed", [new() for _ in line]))
+                    found += [Rows(count, "matrix", [new()], width=w) for w in _counts(env, len(line)) if len(line) > 1]
+                if all(as_int(r[0]) is not None and len(r) == 1 + int(r[0]) for r in rows):
+                    found.append(Rows(count, "prefixed", [new(), new()]))
+                if len(widths) > 1:
+                    typed = self._typed(count, states)
+                    if typed is not None:
+                        found.append(typed)
+                ranked += [(rank, -n, item) for item in found]
+        ranked.sort(key=lambda r: r[:2])
+        items: list[Item] = [item for _, _, item in ranked]
         if len(line) == 1 and as_int(line[0]) is None:
             items.insert(0, Scalars([new()]))
         remaining = {len(ls) - p for ls, (p, _) in zip(self.samples, states)}
         if len(remaining) == 1 and len({len(r) for r in rest}) == 1 and len(rest) > 1:
             items.append(Rows(Count(-1, 1, len(rest)), "fixed", [new() for _ in line]))
-        options = sorted(((mul * env[var] + add, var, mul, add) for var in env for mul, add in _OFFSETS),
-                         key=lambda o: (-o[0], -o[1]))
-        for n, var, mul, add in options:
-            if True:
-                if env[var] <= 0 or n <= 0 or n > len(rest):
-                    continue
-                count, rows = Count(var, mul, add), rest[:n]
-                widths = {len(r) for r in rows}
-                if len(widths) == 1:
-                    items.append(Rows(count, "fixed", [new() for _ in line]))
-                    items += [Rows(count, "matrix", [new()], width=w) for w in _counts(env, len(line)) if len(line) > 1]
-                if all(as_int(r[0]) is not None and len(r) == 1 + int(r[0]) for r in rows):
-                    items.append(Rows(count, "prefixed", [new(), new()]))
-                if len(widths) > 1:
-                    typed = self._typed(count, states)
-                    if typed is not None:
-                        items.append(typed)
         items.append(Scalars([new() for _ in line]))
         return items
 
@@ -271,13 +283,14 @@ def infer_layout(samples: list[str]) -> Optional[Layout]:
 
     if all(len(p[0]) == 1 and (as_int(p[0][0]) or 0) >= 1 for p in parsed):
         t_slot = search.ids.new()
+        search.hidden.add(t_slot.id)
 
         def body_done(body, states) -> bool:  # the whole Repeat reads every sample to its end
             if not body:
                 return False
             repeat = Repeat(t_slot, body)
             for lines in parsed:
-                if _read(repeat, lines, 1, {t_slot.id: int(lines[0][0])}, record=False) != len(lines):
+                if _read(repeat, lines, 0, {}, record=False) != len(lines):
                     return False
             return True
 
@@ -285,7 +298,7 @@ def infer_layout(samples: list[str]) -> Optional[Layout]:
         body = search.extend([], start, body_done)
         if body is not None:
             return _finish([Repeat(t_slot, body)], search.ids.slots, parsed)
-    search.budget = _BUDGET
+    search.budget, search.hidden = _BUDGET, set()
     items = search.extend([], [(0, {}) for _ in parsed], at_end)
     return None if items is None else _finish(items, search.ids.slots, parsed)
 

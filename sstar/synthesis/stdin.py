@@ -43,7 +43,8 @@ def bind(layout: Layout, text: str) -> dict[tuple[str, str], int]:
             continue
         for j in range(at, len(ordered)):
             (key, bound) = ordered[j]
-            if all(_fits(v, bound) for v in values):
+            refs = [split_ref(r)[:2] for r in (bound.lo, bound.hi) if isinstance(r, tuple)]
+            if all(_fits(v, bound) for v in values) and all(ref in names for ref in refs):
                 slot.name = key
                 names[key] = slot.id
                 names.setdefault((key[0], "val" if key[1] == "elem" else "elem"), slot.id)
@@ -65,6 +66,7 @@ class _Maker:
         self.layout, self.bounds, self.names, self.facts = layout, bounds, names, facts
         self.rng, self.mode, self.many = rng, mode, many_tests
         self.env: dict[int, int] = {}
+        self.tests_left = 0
         self.checked = not facts.unread
         self.counts = {c.var for c in _counts(layout.items)}
         refs = {split_ref(r)[0] for b in bounds.values() for r in (b.lo, b.hi) if isinstance(r, tuple)}
@@ -102,8 +104,11 @@ class _Maker:
         lo, hi = self.range_of(slot)
         if slot.id in self.sizes:
             left = self.sum_left.get(slot.id)
-            if left is not None:
-                hi = max(lo, min(hi, left))
+            if left is not None:  # leave room for the test cases still to come
+                room = left - self.tests_left * max(lo, 0)
+                if room < lo:
+                    self.checked = False
+                hi = max(lo, min(hi, room))
             cap = {"max": max(1, self.budget // (12 * len(self.counts))), "min": lo}.get(self.mode, MEDIUM if self.rng.random() < .8 else 100)
             if self.layout.multi and self.mode == "max" and self.many:
                 cap = MEDIUM
@@ -178,9 +183,12 @@ class _Maker:
                 if self.many:
                     sums = [v for v in self.sum_left.values() if v is not None]
                     t = max(t_lo, min(t, self.budget // 40, min(sums) if sums else t))
+                sums = [v for v in self.sum_left.values() if v is not None]
+                t = max(t_lo, min(t, min(sums))) if sums else t
                 self.env[item.count_slot.id] = t
                 out.append(str(t))
-                for _ in range(t):
+                for k in range(t):
+                    self.tests_left = t - k - 1
                     self._items(item.body, out)
             self.budget -= len(out[-1]) + 1 if out else 0
 

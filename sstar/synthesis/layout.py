@@ -238,10 +238,10 @@ class _Search:
         items: list[Item] = [item for _, _, item in ranked]
         if len(line) == 1 and as_int(line[0]) is None:
             items.insert(0, Scalars([new()]))
+        items.append(Scalars([new() for _ in line]))
         remaining = {len(ls) - p for ls, (p, _) in zip(self.samples, states)}
         if len(remaining) == 1 and len({len(r) for r in rest}) == 1 and len(rest) > 1:
             items.append(Rows(Count(-1, 1, len(rest)), "fixed", [new() for _ in line]))
-        items.append(Scalars([new() for _ in line]))
         return items
 
     def _typed(self, count: Count, states) -> Optional[Rows]:
@@ -296,6 +296,8 @@ def infer_layout(samples: list[str]) -> Optional[Layout]:
 
         start = [(1, {t_slot.id: int(p[0][0])}) for p in parsed]
         body = search.extend([], start, body_done)
+        if body is not None and len(body) == 1 and isinstance(body[0], Scalars):  # n, then n lines: plain rows
+            return _finish([Scalars([t_slot]), Rows(Count(t_slot.id), "fixed", body[0].slots)], search.ids.slots, parsed)
         if body is not None:
             return _finish([Repeat(t_slot, body)], search.ids.slots, parsed)
     search.budget, search.hidden = _BUDGET, set()
@@ -312,8 +314,7 @@ def _finish(items: list[Item], slots: list[Slot], parsed: list[Lines]) -> Layout
         for item in items:
             pos = _read(item, lines, pos, env, record=True)
         envs.append((env, {id(s): s.seen[before[id(s)]:] for s in slots}))
-    used = {id(s) for s in _all_slots(items)}
-    kept = [s for s in slots if id(s) in used]
+    kept = list({id(s): s for s in _all_slots(items)}.values())  # in reading order
     multi = bool(items) and isinstance(items[0], Repeat)
     for slot in kept:
         if slot.kind != "str" or multi:

@@ -15,7 +15,7 @@ import time
 from typing import Optional
 
 from ..problem import Problem
-from .constraints import Bound, normalize, parse_constraints, split_ref
+from .constraints import Bound, key_of, normalize, parse_constraints, split_ref
 from .facts import Facts, parse_facts
 from .layout import Count, Layout, Repeat, Rows, Scalars, Slot, Vector, _all_slots, as_int, infer_layout, lines_of
 from .kinds import Generated, InputKind
@@ -28,29 +28,75 @@ def input_section(text: str) -> str:
     return m.group(1) if m else text
 
 
+_DECLARED = re.compile(r"(integers?|numbers?|values?)\s*:?\s*(?:—\s*)?((?:[A-Za-z]\w{0,2})(?:\s*(?:,|and|,\s*and)\s*[A-Za-z]\w{0,2})*)\b")
+
+
+def declared(text: str) -> list[list[str]]:
+    """The names each "contains two integers n and m" of the Input section gives, in order."""
+    out = []
+    for m in _DECLARED.finditer(normalize(input_section(text))):
+        names = [n for n in re.split(r"\s*(?:,|\band\b)\s*", m.group(2)) if n]
+        if len(names) == 1 and m.group(1).endswith("s"):  # "n integers a_1 ... a_n": a vector, not a line of scalars
+            continue
+        if names and all(n.lower() not in ("the", "a", "an", "in", "of", "on", "is", "are", "each", "per", "to")
+                         for n in names):
+            out.append(names)
+    return out
+
+
+def _scalar_lines(items):
+    for item in items:
+        if isinstance(item, Scalars):
+            yield item.slots
+        elif isinstance(item, Repeat):
+            yield [item.count_slot]
+            yield from _scalar_lines(item.body)
+
+
 def bind(layout: Layout, text: str) -> dict[tuple[str, str], int]:
-    """(name, part) -> slot id: the Input section's constraints, in order, to the slots, in order."""
+    """(name, part) -> slot id. A line of scalars takes the names the Input section declares for it
+    ("two integers n and m"); the other slots take the Input section's constraints, in order, where
+    the samples' values fit them and the names they refer to are bound already."""
     ordered: list[tuple[tuple[str, str], Bound]] = []
     for sentence in re.split(r"(?<=[.;\n])\s+", normalize(input_section(text))):
         for key, bound in parse_constraints(sentence).items():
             if key[1] in ("val", "elem") and key not in dict(ordered):
                 ordered.append((key, bound))
+    bounds = dict(ordered)
     names: dict[tuple[str, str], int] = {}
+    fixed: set[int] = set()
+    decl, at = declared(text), 0
+    for slots in _scalar_lines(layout.items):
+        j = next((j for j in range(at, len(decl)) if len(decl[j]) == len(slots)), None)
+        if j is None:
+            continue
+        at = j + 1
+        for slot, name in zip(slots, decl[j]):
+            fixed.add(slot.id)
+            key = key_of(name) if key_of(name) in bounds else (name, "val") if (name, "val") in bounds else None
+            if key and slot.kind == "int" and all(_fits(v, bounds[key]) for v in slot.ints()):
+                slot.name, names[key] = key, slot.id
+            names.setdefault((name, "val"), slot.id)
     at = 0
     for slot in layout.slots:
         values = slot.ints()
-        if slot.kind != "int" or not values:
+        if slot.kind != "int" or not values or slot.id in fixed:
             continue
         for j in range(at, len(ordered)):
             (key, bound) = ordered[j]
             refs = [split_ref(r)[:2] for r in (bound.lo, bound.hi) if isinstance(r, tuple)]
-            if all(_fits(v, bound) for v in values) and all(ref in names for ref in refs):
+            if key not in names and all(_fits(v, bound) for v in values) and all(ref in names for ref in refs):
                 slot.name = key
                 names[key] = slot.id
                 names.setdefault((key[0], "val" if key[1] == "elem" else "elem"), slot.id)
                 at = j + 1
                 break
     return names
+
+
+def without_output(text: str) -> str:
+    """The statement without its Output section ("print the distinct values" is no input fact)."""
+    return re.sub(r"\n\s*(?:#+\s*)?Output\b.*?(?=\n\s*(?:#+\s*)?(?:Examples?|Note|Input)\b|\Z)", "\n", text, flags=re.S)
 
 
 def _fits(value: int, bound: Bound) -> bool:
@@ -67,6 +113,7 @@ class _Maker:
         self.rng, self.mode, self.many = rng, mode, many_tests
         self.env: dict[int, int] = {}
         self.tests_left = 0
+        self.applied: set[str] = set()  # structures built as the statement says (tree, permutation, distinct)
         self.checked = not facts.unread
         self.counts = {c.var for c in _counts(layout.items)}
         refs = {split_ref(r)[0] for b in bounds.values() for r in (b.lo, b.hi) if isinstance(r, tuple)}
@@ -91,8 +138,6 @@ class _Maker:
         seen = slot.ints() or [0, 1]
         bound = self.bounds.get(slot.name, Bound(None, None)) if slot.name else Bound(None, None)
         lo, hi = self._resolve(bound.lo, min(seen)), self._resolve(bound.hi, max(seen))
-        if slot.name is None and min(seen) < 0 <= max(seen):
-            lo = min(lo, -max(seen))
         return lo, max(lo, hi)
 
     def scalar(self, slot: Slot) -> str:
@@ -151,8 +196,10 @@ class _Maker:
         if self.facts.permutation and lo == 1 and hi == n:
             out = list(range(1, n + 1))
             self.rng.shuffle(out)
+            self.applied.add("permutation")
         elif self.facts.distinct and hi - lo + 1 >= n:
             out = self.rng.sample(range(lo, hi + 1), n)
+            self.applied.add("distinct")
         elif self.mode in ("low", "high"):
             out = [lo if self.mode == "low" else hi] * n
         else:
@@ -164,6 +211,9 @@ class _Maker:
     def render(self) -> str:
         out: list[str] = []
         self._items(self.layout.items, out)
+        needed = {f for f in ("tree", "permutation", "distinct") if getattr(self.facts, f)}
+        if needed - self.applied - ({"distinct"} if "permutation" in self.applied else set()):
+            self.checked = False  # the statement asks for a structure these values may not have
         return "\n".join(out) + "\n"
 
     def _items(self, items, out: list[str]) -> None:
@@ -220,11 +270,17 @@ class _Maker:
             return None
         lo, hi = self.range_of(a)
         vertices = hi - lo + 1
-        if not (self.facts.tree or self.facts.simple_graph) or vertices < 2 or lo not in (0, 1):
+        bound = self.bounds.get(a.name) if a.name else None
+        pairs = bound is not None and isinstance(bound.hi, tuple)  # u, v <= n: vertices of a graph
+        if not (self.facts.tree or self.facts.simple_graph) or not pairs:
+            return None
+        if vertices < 2 or lo not in (0, 1):
+            self.checked = self.checked and n == 0
             return None
         labels = list(range(lo, hi + 1))
         self.rng.shuffle(labels)
         if self.facts.tree and n == vertices - 1:
+            self.applied.add("tree")
             return [(labels[self.rng.randrange(i)], labels[i]) for i in range(1, vertices)]
         if n > vertices * (vertices - 1) // 2:
             self.checked = False
@@ -280,7 +336,7 @@ def stdin_inputs(problem: Problem, count: int, seed: int, max_chars: int, notes:
                  deadline: float = float("inf")) -> list[Generated]:
     samples = [t.input for t in problem.public_test_cases]
     text = problem.question_content
-    bounds, facts = parse_constraints(text), parse_facts(text)
+    bounds, facts = parse_constraints(text), parse_facts(without_output(text))
     rng = random.Random(seed)
     layout = infer_layout(samples)
     if layout is None:

@@ -74,7 +74,12 @@ def _join_thousands(t: str) -> str:
 def lost_superscripts(text: str) -> bool:
     """Codeforces statements scraped without markup write 10^5 as ``105``: no caret anywhere,
     and bounds like ``105`` or ``2*109`` (real bounds of 102..1018 are rare)."""
-    return "^" not in text and bool(re.search(r"<=\s*(?:\d\s*\*\s*)?10(?:[2-9]|1[0-8])\b", text))
+    if "^" in text:
+        return False
+    plain = re.findall(r"<=\s*-?\s*10(?:[2-9]|1[0-8])\b", text)
+    scaled = re.findall(r"\d\s*\*\s*10(?:[2-9]|1[0-8])\b", text)
+    modulus = re.findall(r"\b109\s*\+\s*7\b", text)
+    return bool(scaled or modulus or len(plain) >= 2)  # one "<= 105" alone may be just 105
 
 
 def evaluate(expr: str, lost: bool = False) -> int | float | None:
@@ -147,14 +152,25 @@ def parse_constraints(text: str) -> dict[tuple[str, str], Bound]:
         for name in re.split(r"\s*,\s*", names):
             if evaluate(name) is not None or not _plain_name(name):
                 continue
-            key = key_of(name)
+            keys = [key_of(name)]
+            if name.startswith("|"):  # |s| a length, or |x| an absolute value: -hi <= x <= hi
+                inner = key_of(name.strip("| "))
+                if isinstance(bound.hi, int) and inner[1] in ("val", "elem"):
+                    keys.append(inner)
+                    bound_abs = Bound(-bound.hi, bound.hi)
+                    out[inner] = out[inner].merged(bound_abs) if inner in out else bound_abs
+            key = keys[0]
             out[key] = out[key].merged(bound) if key in out else bound
 
     spans = []
     for m in _LONG.finditer(t):  # 1 <= a_i < b_i <= n: every middle name between the two ends
         lo, middle, op2, hi = m.groups()
-        for names in re.split(rf"{_S}<=?{_S}", middle.strip())[1:]:
-            add(names, Bound(_limit(lo, False, False, lost), _limit(hi, op2 == "<", True, lost)))
+        parts = re.split(rf"{_S}(<=?){_S}", middle.strip())[1:]  # [op, names, op, names, ...]
+        groups, ops = parts[1::2], parts[2::2] + [op2]  # ops[k]: the comparison right of groups[k]
+        for k, names in enumerate(groups):  # 1 <= k <= n <= 1000: k up to n, n up to 1000
+            right = groups[k + 1] if k + 1 < len(groups) and "," not in groups[k + 1] else None
+            upper = _limit(right, ops[k] == "<", True, lost) if right else _limit(hi, op2 == "<", True, lost)
+            add(names, Bound(_limit(lo, False, False, lost), upper))
         spans.append(m.span())
     for m in _CHAIN.finditer(t):
         if any(a <= m.start() < b for a, b in spans):

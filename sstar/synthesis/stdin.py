@@ -29,7 +29,7 @@ def input_section(text: str) -> str:
     return m.group(1) if m else text
 
 
-_DECLARED = re.compile(r"(integers?|numbers?|values?)\s*:?\s*(?:—\s*)?((?:[A-Za-z]\w{0,2})(?:\s*(?:,|and|,\s*and)\s*[A-Za-z]\w{0,2})*)\b")
+_DECLARED = re.compile(r"(integers?|numbers?|values?|strings?|words?)\s*:?\s*(?:—\s*)?((?:[A-Za-z]\w{0,2})(?:\s*(?:,|and|,\s*and)\s*[A-Za-z]\w{0,2})*)\b")
 
 
 def declared(text: str) -> list[list[str]]:
@@ -77,6 +77,8 @@ def bind(layout: Layout, text: str) -> dict[tuple[str, str], int]:
             key = key_of(name) if key_of(name) in bounds else (name, "val") if (name, "val") in bounds else None
             if key and slot.kind == "int" and all(_fits(v, bounds[key]) for v in slot.ints()):
                 slot.name, names[key] = key, slot.id
+            if slot.kind == "str":
+                slot.name = (name, "len")
             names.setdefault((name, "val"), slot.id)
     at = 0
     for slot in layout.slots:
@@ -114,6 +116,7 @@ class _Maker:
         self.rng, self.mode, self.many = rng, mode, many_tests
         self.env: dict[int, int] = {}
         self.tests_left = 0
+        self.reason = "" if not facts.unread else "a guarantee not read"
         self.applied: set[str] = set()  # structures built as the statement says (tree, permutation, distinct)
         self.checked = not facts.unread
         self.counts = {c.var for c in _counts(layout.items)}
@@ -121,6 +124,11 @@ class _Maker:
         self.sizes = self.counts | {slot for (name, part), slot in names.items() if name in refs and part == "val"}
         self.budget = max_chars  # characters left
         self.sum_left = {slot: facts.sums.get(self._name(slot) or "", facts.sums.get("")) for slot in self.counts}
+
+    def uncheck(self, reason: str) -> None:
+        """This input may break something the statement says: not valid by construction."""
+        self.checked = False
+        self.reason = self.reason or reason
 
     def _name(self, slot_id: int) -> Optional[str]:
         return next((k[0] for k, v in self.names.items() if v == slot_id), None)
@@ -130,7 +138,7 @@ class _Maker:
             name, part, shift = split_ref(limit)
             slot = self.names.get((name, part)) if part in ("val", "elem") else None
             if slot is None or slot not in self.env:
-                self.checked = False if default is None else self.checked
+                self.uncheck(f"a bound on {name} refers to a value not in the input layout")
                 return default
             return self.env[slot] + shift
         return limit if isinstance(limit, int) else (int(limit) if isinstance(limit, float) else default)
@@ -153,7 +161,7 @@ class _Maker:
             if left is not None:  # leave room for the test cases still to come
                 room = left - self.tests_left * max(lo, 0)
                 if room < lo:
-                    self.checked = False
+                    self.uncheck("the sum over test cases leaves no room")
                 hi = max(lo, min(hi, room))
             cap = {"max": max(1, self.budget // (12 * len(self.counts))), "min": lo}.get(self.mode, MEDIUM if self.rng.random() < .8 else 100)
             if self.layout.multi and self.mode == "max" and self.many:
@@ -178,12 +186,17 @@ class _Maker:
             alphabet = "".join(sorted(seen_chars)) or "a"
         if slot.length_of is not None and slot.length_of in self.env:
             n = self.env[slot.length_of]
+        elif slot.name and slot.name in self.bounds:  # |s| <= 2*10^5, read in the statement
+            b = self.bounds[slot.name]
+            lo, hi = self._resolve(b.lo, min(map(len, slot.seen))), self._resolve(b.hi, max(map(len, slot.seen)))
+            hi = max(lo, hi)
+            n = {"min": lo, "max": min(hi, max(lo, self.budget // 2))}.get(self.mode, self.rng.randint(lo, min(hi, max(lo, 20))))
         else:
             lengths = [len(t) for t in slot.seen] or [1]
             lo, hi = min(lengths), max(lengths)
             n = {"min": lo, "max": max(hi, min(20 * hi, self.budget // 4))}.get(self.mode, self.rng.randint(lo, hi))
             if self.mode == "max":
-                self.checked = False  # a length we could not bind may break an unread bound
+                self.uncheck("a string length not read in the statement")
         if self.mode == "low" or (self.mode == "high" and len(alphabet) > 1 and False):
             return alphabet[0] * n
         choice = self.rng.choice
@@ -213,7 +226,7 @@ class _Maker:
         self._items(self.layout.items, out)
         needed = {f for f in ("tree", "permutation", "distinct") if getattr(self.facts, f)}
         if needed - self.applied - ({"distinct"} if "permutation" in self.applied else set()):
-            self.checked = False  # the statement asks for a structure these values may not have
+            self.uncheck(f"the statement asks for a {sorted(needed - self.applied)[0]} not built here")
         return "\n".join(out) + "\n"
 
     def _items(self, items, out: list[str]) -> None:
@@ -271,11 +284,14 @@ class _Maker:
         lo, hi = self.range_of(a)
         vertices = hi - lo + 1
         bound = self.bounds.get(a.name) if a.name else None
-        pairs = bound is not None and isinstance(bound.hi, tuple)  # u, v <= n: vertices of a graph
+        # u, v <= n, both the same way: the two ends of an edge (p_i <= n, c_i <= n - 1 is no edge)
+        pairs = bound is not None and isinstance(bound.hi, tuple) and b.name is not None and \
+            self.bounds.get(b.name) == bound
         if not (self.facts.tree or self.facts.simple_graph) or not pairs:
             return None
         if vertices < 2 or lo not in (0, 1):
-            self.checked = self.checked and n == 0
+            if n:
+                self.uncheck("too few vertices for the edges")
             return None
         labels = list(range(lo, hi + 1))
         self.rng.shuffle(labels)
@@ -283,7 +299,7 @@ class _Maker:
             self.applied.add("tree")
             return [(labels[self.rng.randrange(i)], labels[i]) for i in range(1, vertices)]
         if n > vertices * (vertices - 1) // 2:
-            self.checked = False
+            self.uncheck("more edges than a simple graph holds")
             return None
         edges = set()
         if self.facts.connected and n >= vertices - 1:
@@ -359,7 +375,8 @@ def stdin_inputs(problem: Problem, count: int, seed: int, max_chars: int, notes:
     names = bind(layout, text)
     if facts.unread:
         notes.append(f"guarantee not read, inputs not marked valid: {facts.unread[0]}")
-    out = []
+    out: list[Generated] = []
+    reasons: list[str] = []
 
     def make(mode: str, kind: InputKind, many: bool = False) -> None:
         budget = max_chars
@@ -369,6 +386,8 @@ def stdin_inputs(problem: Problem, count: int, seed: int, max_chars: int, notes:
             if len(text_) <= max_chars:
                 break
             budget //= 3
+        if not maker.checked and maker.reason:
+            reasons.append(maker.reason)
         out.append(Generated(text_, kind, maker.checked and len(text_) <= max_chars))
 
     make("min", InputKind.EDGE)
@@ -382,4 +401,6 @@ def stdin_inputs(problem: Problem, count: int, seed: int, max_chars: int, notes:
             notes.append("synthesis time budget spent")
             break
         make("random", InputKind.RANDOM)
+    if reasons:
+        notes.append(f"{len(reasons)} of {len(out)} inputs not marked valid: {reasons[0]}")
     return out

@@ -10,15 +10,18 @@ CASES = [
     ("$1 \\le n \\le 2 \\cdot 10^5$", {("n", "val"): Bound(1, 200000)}),
     ("1 \\leq q \\leq 10^{18}", {("q", "val"): Bound(1, 10**18)}),
     ("2 ≤ a_i ≤ 2^{25} − 1", {("a", "elem"): Bound(2, 2**25 - 1)}),
-    ("(1 ≤ n ≤ 2·10^5)", {("n", "val"): Bound(1, 200000)}),
-    ("|s| ≤ 2·10^5", {("s", "len"): Bound(None, 200000)}),
+    ("|s| ≤ 2·10^5", {("s", "len"): Bound(None, 200000), ("s", "val"): Bound(-200000, 200000)}),  # or |x|
+    ("|a_i| ≤ 10^9", {("a", "len2"): Bound(None, 10**9), ("a", "elem"): Bound(-10**9, 10**9)}),
+    ("1 ≤ k ≤ n ≤ 1000", {("k", "val"): Bound(1, ("n", "val")), ("n", "val"): Bound(1, 1000)}),
     ("1 <= nums.length <= 10^5", {("nums", "len"): Bound(1, 10**5)}),
     ("-10^9 <= nums[i] <= 10^9", {("nums", "elem"): Bound(-10**9, 10**9)}),
     ("1 <= k <= n", {("k", "val"): Bound(1, ("n", "val"))}),
     ("0 ≤ k ≤ n - 1", {("k", "val"): Bound(0, ("n", "val-1"))}),
     ("1 ≤ n ≤ 100 000", {("n", "val"): Bound(1, 100000)}),
-    ("1 ≤ n ≤ 105 — the number of vertices", {("n", "val"): Bound(1, 10**5)}),  # a superscript lost: 10^5
-    ("1 ≤ ai < bi ≤ n", {("a", "elem"): Bound(1, ("n", "val")), ("b", "elem"): Bound(1, ("n", "val"))}),
+    ("1 ≤ n ≤ 105, 1 ≤ a_i ≤ 109", {("n", "val"): Bound(1, 10**5), ("a", "elem"): Bound(1, 10**9)}),  # 10^5, 10^9 lost
+    ("(1 ≤ n ≤ 2·105)", {("n", "val"): Bound(1, 2 * 10**5)}),
+    ("1 ≤ n ≤ 105 and nothing else", {("n", "val"): Bound(1, 105)}),  # alone, 105 may be just 105
+    ("1 ≤ ai < bi ≤ n", {("a", "elem"): Bound(1, ("b", "elem-1")), ("b", "elem"): Bound(1, ("n", "val"))}),
     ("x ≥ 1 and k <= 10^9", {("x", "val"): Bound(1, None), ("k", "val"): Bound(None, 10**9)}),
     ("The first line contains a single integer n from the problem's statement (1 ≤ n ≤ 10000).",
      {("n", "val"): Bound(1, 10000)}),

@@ -2,11 +2,14 @@
 
 from __future__ import annotations
 
+import logging
+import random
 import time
 
 from ..problem import Problem, TestType
 from .kinds import Generated, InputKind
 
+log = logging.getLogger(__name__)
 __all__ = ["Generated", "InputKind", "arity", "hypothesis_inputs", "synthesize"]
 
 
@@ -20,9 +23,16 @@ def synthesize(problem: Problem, count: int, seed: int, max_chars: int = 200_000
 
         made = functional_inputs(problem, count, seed, max_chars, notes)
     else:
-        from .stdin import stdin_inputs
+        from .stdin import mutate, stdin_inputs
 
-        made = stdin_inputs(problem, count, seed, max_chars, notes, deadline=time.monotonic() + budget_s)
+        try:
+            made = stdin_inputs(problem, count, seed, max_chars, notes, deadline=time.monotonic() + budget_s)
+        except Exception as exc:  # noqa: BLE001 - a statement we misread must never stop selection
+            log.warning("input synthesis failed on %s: %r", problem.question_id, exc)
+            notes.append(f"no layout used ({type(exc).__name__}: {exc}): sample mutation")
+            rng = random.Random(seed)
+            made = [Generated(mutate(t.input, rng, {}), InputKind.SAMPLE_MUTATION, False)
+                    for t in problem.public_test_cases for _ in range(max(1, count // 4))]
     seen: dict[str, Generated] = {}
     for item in made:
         if len(item.text) <= max_chars and item.text.strip():

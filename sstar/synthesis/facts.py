@@ -24,7 +24,7 @@ _ALPHABETS = [
 _KNOWN_GUARANTEES = re.compile(
     r"tree|distinct|different|permutation|sorted|increasing|decreasing|self.?loops?|multiple edges|connected"
     r"|sum|total|exceed|<=|<|>=|!=|consist|letters|digits|integer|at most|at least|no (?:two|more)|unique"
-    r"|reach|path|valid|length", re.I)
+    r"|reach|path|valid|length|from any|to any other", re.I)
 
 
 @dataclass
@@ -96,6 +96,7 @@ def parse_facts(text: str) -> Facts:
     facts.simple_graph = bool(re.search(r"self.?loops?|multiple edges|at most one (?:edge|road)|!=", low))
     facts.connected = bool(re.search(r"\bconnected\b|reach any|from any (?:vertex|city|node)", low))
     for sentence in re.split(r"(?<=[.!?])\s+", t):
-        if re.search(r"guarantee", sentence, re.I) and not _KNOWN_GUARANTEES.search(sentence):
+        if re.search(r"guaranteed that|it is guaranteed|we guarantee|guarantees that", sentence, re.I) and \
+                not _KNOWN_GUARANTEES.search(sentence):
             facts.unread.append(sentence.strip()[:160])
     return facts

@@ -163,7 +163,7 @@ class _Maker:
                 if room < lo:
                     self.uncheck("the sum over test cases leaves no room")
                 hi = max(lo, min(hi, room))
-            cap = {"max": max(1, self.budget // (12 * len(self.counts))), "min": lo}.get(self.mode, MEDIUM if self.rng.random() < .8 else 100)
+            cap = {"max": max(1, self.budget // (12 * max(1, len(self.counts)))), "min": lo}.get(self.mode, MEDIUM if self.rng.random() < .8 else 100)
             if self.layout.multi and self.mode == "max" and self.many:
                 cap = MEDIUM
             value = hi if self.mode == "max" else self.rng.randint(lo, max(lo, min(hi, cap)))

@@ -42,7 +42,7 @@ _LOWER = re.compile(rf"(?<![\w.|^*])({_NUM}){_S}(<=|<){_S}((?:{_NAME})(?:{_S},{_
 _LONG = re.compile(rf"(?<![\w.|])({_OPERAND})((?:{_S}(?:<=|<){_S}(?:{_NAME})(?:{_S},{_S}{_NAME})*){{2,}}){_S}(<=|<){_S}({_OPERAND})(?![\w^])")
 _EQUAL = re.compile(rf"(?<![\w.])({_NAME}){_S}==?{_S}({_NAME})(?![\w.(\[])")
 _WORDS = {"and", "or", "of", "the", "is", "if", "for", "all", "each", "where", "then", "at", "most", "least", "to",
-          "in", "be", "it", "that", "with", "a", "an", "i", "j", "mod", "pmod", "max", "min", "sum", "le", "ge"}
+          "in", "be", "it", "that", "with", "an", "i", "j", "mod", "pmod", "max", "min", "sum", "le", "ge"}
 
 
 def normalize(text: str) -> str:
@@ -79,7 +79,8 @@ def lost_superscripts(text: str) -> bool:
     plain = re.findall(r"<=\s*-?\s*10(?:[2-9]|1[0-8])\b", text)
     scaled = re.findall(r"\d\s*\*\s*10(?:[2-9]|1[0-8])\b", text)
     modulus = re.findall(r"\b109\s*\+\s*7\b", text)
-    return bool(scaled or modulus or len(plain) >= 2)  # one "<= 105" alone may be just 105
+    usual = [m for m in plain if re.search(r"10(?:5|6|9|18)$", m)]  # 10^5, 10^6, 10^9, 10^18: the usual bounds
+    return bool(scaled or modulus or usual or len(plain) >= 2)  # one "<= 104" alone may be just 104
 
 
 def evaluate(expr: str, lost: bool = False) -> int | float | None:

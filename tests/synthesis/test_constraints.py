@@ -20,7 +20,8 @@ CASES = [
     ("1 ≤ n ≤ 100 000", {("n", "val"): Bound(1, 100000)}),
     ("1 ≤ n ≤ 105, 1 ≤ a_i ≤ 109", {("n", "val"): Bound(1, 10**5), ("a", "elem"): Bound(1, 10**9)}),  # 10^5, 10^9 lost
     ("(1 ≤ n ≤ 2·105)", {("n", "val"): Bound(1, 2 * 10**5)}),
-    ("1 ≤ n ≤ 105 and nothing else", {("n", "val"): Bound(1, 105)}),  # alone, 105 may be just 105
+    ("1 ≤ a, b ≤ 109", {("a", "val"): Bound(1, 10**9), ("b", "val"): Bound(1, 10**9)}),  # the usual 10^9
+    ("1 ≤ n ≤ 104 and nothing else", {("n", "val"): Bound(1, 104)}),  # alone, 104 may be just 104
     ("1 ≤ ai < bi ≤ n", {("a", "elem"): Bound(1, ("b", "elem-1")), ("b", "elem"): Bound(1, ("n", "val"))}),
     ("x ≥ 1 and k <= 10^9", {("x", "val"): Bound(1, None), ("k", "val"): Bound(None, 10**9)}),
     ("The first line contains a single integer n from the problem's statement (1 ≤ n ≤ 10000).",

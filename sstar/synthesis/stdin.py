@@ -22,6 +22,7 @@ from .layout import Count, Layout, Repeat, Rows, Scalars, Slot, Vector, _all_slo
 from .kinds import Generated, InputKind
 
 MEDIUM = 12  # largest count in the random inputs: small enough to read, big enough to matter
+MANY_TESTS = 1000  # test cases in the "many small tests" maximum input: enough to expose per-test set-up costs
 
 
 def input_section(text: str) -> str:
@@ -120,6 +121,8 @@ class _Maker:
         self.applied: set[str] = set()  # structures built as the statement says (tree, permutation, distinct)
         self.checked = not facts.unread
         self.counts = {c.var for c in _counts(layout.items)}
+        self.kinds = {slot.id: slot.kind for slot in layout.slots}  # computed once: render() asks per value
+        self.seen = {slot.id: (min(slot.ints() or [0]), max(slot.ints() or [1])) for slot in layout.slots}
         refs = {split_ref(r)[0] for b in bounds.values() for r in (b.lo, b.hi) if isinstance(r, tuple)}
         self.sizes = self.counts | {slot for (name, part), slot in names.items() if name in refs and part == "val"}
         self.budget = max_chars  # characters left
@@ -144,15 +147,16 @@ class _Maker:
         return limit if isinstance(limit, int) else (int(limit) if isinstance(limit, float) else default)
 
     def range_of(self, slot: Slot) -> tuple[int, int]:
-        seen = slot.ints() or [0, 1]
+        seen_lo, seen_hi = self.seen[slot.id]
         bound = self.bounds.get(slot.name, Bound(None, None)) if slot.name else Bound(None, None)
-        lo, hi = self._resolve(bound.lo, min(seen)), self._resolve(bound.hi, max(seen))
+        lo, hi = self._resolve(bound.lo, seen_lo), self._resolve(bound.hi, seen_hi)
         return lo, max(lo, hi)
 
     def scalar(self, slot: Slot) -> str:
-        if slot.kind == "str":
+        kind = self.kinds[slot.id]
+        if kind == "str":
             return self.string(slot)
-        if slot.kind == "float":
+        if kind == "float":
             values = [float(t) for t in slot.seen]
             return f"{self.rng.uniform(min(values), max(values)):.2f}"
         lo, hi = self.range_of(slot)
@@ -203,7 +207,7 @@ class _Maker:
         return "".join(choice(alphabet) for _ in range(n))
 
     def values(self, slot: Slot, n: int, count: Count) -> list[str]:
-        if slot.kind != "int":
+        if self.kinds[slot.id] != "int":
             return [self.scalar(slot) for _ in range(n)]
         lo, hi = self.range_of(slot)
         if self.facts.permutation and lo == 1 and hi == n:
@@ -245,7 +249,7 @@ class _Maker:
                 t = {"max": t_hi if self.many else t_lo, "min": t_lo}.get(self.mode, self.rng.randint(t_lo, max(t_lo, min(t_hi, 4))))
                 if self.many:
                     sums = [v for v in self.sum_left.values() if v is not None]
-                    t = max(t_lo, min(t, self.budget // 40, min(sums) if sums else t))
+                    t = max(t_lo, min(t, self.budget // 40, MANY_TESTS, min(sums) if sums else t))
                 sums = [v for v in self.sum_left.values() if v is not None]
                 t = max(t_lo, min(t, min(sums))) if sums else t
                 self.env[item.count_slot.id] = t
@@ -262,6 +266,9 @@ class _Maker:
             if edges is not None:
                 extra = [[self.scalar(s) for s in item.slots[2:]] for _ in range(n)]
                 return [" ".join([str(u), str(v)] + rest) for (u, v), rest in zip(edges, extra)]
+            if all(self.kinds[s.id] == "int" and s.id not in self.sizes for s in item.slots):
+                columns = [self.values(s, n, item.count) for s in item.slots]  # column-wise: fast at 2*10^5 rows
+                return list(map(" ".join, zip(*columns))) if columns else [""] * n
             return [" ".join(self.scalar(s) for s in item.slots) for _ in range(n)]
         if item.shape == "matrix":
             m = max(0, item.width.of(self.env) or 0)

@@ -40,7 +40,7 @@ _CHAIN = re.compile(rf"(?<![\w.|])({_OPERAND}){_S}(<=|<){_S}((?:{_NAME})(?:{_S},
 _UPPER = re.compile(rf"(?<![\w.|<=]{{2}})(?<![\w.|])((?:{_NAME})(?:{_S},{_S}{_NAME})*){_S}(<=|<){_S}({_NUM})(?![\w^.*])")
 _LOWER = re.compile(rf"(?<![\w.|^*])({_NUM}){_S}(<=|<){_S}((?:{_NAME})(?:{_S},{_S}{_NAME})*)(?![\w.\[|])(?!{_S}(?:<|\[|\||\.\w))")
 _LONG = re.compile(rf"(?<![\w.|])({_OPERAND})((?:{_S}(?:<=|<){_S}(?:{_NAME})(?:{_S},{_S}{_NAME})*){{2,}}){_S}(<=|<){_S}({_OPERAND})(?![\w^])")
-_EQUAL = re.compile(rf"(?<![\w.])({_NAME}){_S}==?{_S}({_NAME})(?![\w.(\[])")
+_EQUAL = re.compile(rf"(?<![\w.])({_NAME}){_S}==?{_S}({_NAME}(?:{_S}[+-]{_S}\d+)?|\d+)(?![\w.(\[])")
 _WORDS = {"and", "or", "of", "the", "is", "if", "for", "all", "each", "where", "then", "at", "most", "least", "to",
           "in", "be", "it", "that", "with", "an", "i", "j", "mod", "pmod", "max", "min", "sum", "le", "ge"}
 
@@ -187,10 +187,15 @@ def parse_constraints(text: str) -> dict[tuple[str, str], Bound]:
         if not covered(m):
             add(m.group(3), Bound(_limit(m.group(1), m.group(2) == "<", False, lost), None))
     for m in _EQUAL.finditer(t):  # nums.length == n: the two name one quantity
-        left, right = key_of(m.group(1)), key_of(m.group(2))
-        if _plain_name(m.group(1)) and _plain_name(m.group(2)) and left != right and "len" in left[1] + right[1]:
+        if re.fullmatch(r"\d+", m.group(2)):  # edges[i].length == 2
+            if "len" in key_of(m.group(1))[1] and _plain_name(m.group(1)):
+                out.setdefault(key_of(m.group(1)), Bound(int(m.group(2)), int(m.group(2))))
+            continue
+        left, right = key_of(m.group(1)), _limit(m.group(2), False, True, lost)
+        if isinstance(right, tuple) and _plain_name(m.group(1)) and left != right and "len" in left[1] + right[1]:
             out.setdefault(left, Bound(right, right))
-            out.setdefault(right, Bound(left, left))
+            if right[1] in ("val", "len"):
+                out.setdefault(right, Bound(left, left))
     return out
 
 

@@ -96,7 +96,7 @@ def parse_facts(text: str) -> Facts:
     facts.simple_graph = bool(re.search(r"self.?loops?|multiple edges|at most one (?:edge|road)|!=", low))
     facts.connected = bool(re.search(r"\bconnected\b|reach any|from any (?:vertex|city|node)", low))
     for sentence in re.split(r"(?<=[.!?])\s+", t):
-        if re.search(r"guaranteed that|it is guaranteed|we guarantee|guarantees that", sentence, re.I) and \
+        if re.search(r"guaranteed that|it is guaranteed|we guarantee|guarantees that|generated such that", sentence, re.I) and \
                 not _KNOWN_GUARANTEES.search(sentence):
             facts.unread.append(sentence.strip()[:160])
     return facts

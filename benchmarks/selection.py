@@ -35,6 +35,7 @@ sys.path.insert(0, str(ROOT / "benchmarks"))
 
 from judges import oracle_judge  # noqa: E402
 from mutants import mutants  # noqa: E402
+from reference import REFERENCE, hidden_reference, summarize  # noqa: E402
 
 from sstar.judge import Verdict, run_tests  # noqa: E402
 from sstar.pipeline import SelectionMethod, SStarConfig  # noqa: E402
@@ -151,6 +152,7 @@ def main() -> None:
     parser.add_argument("--pools-cache", type=Path, help="keep graded pools here and reuse them")
     parser.add_argument("--json", type=Path)
     args = parser.parse_args()
+    globals()["DATA"] = args.data
     start = time.perf_counter()
     rows = []
     with LocalSandbox() as sandbox:
@@ -180,6 +182,7 @@ def main() -> None:
                 row[f"{method}_decided_by"] = result.decided_by.value
                 if judge:
                     row[f"{method}_reference_calls"] = reference_calls(result.clusters)
+            row[REFERENCE] = hidden_reference(problem, pool, public_ok, hidden_ok, sandbox)
             rows.append(row)
             print(json.dumps(row), flush=True)
     summary = {"problems": len(rows), "seconds": round(time.perf_counter() - start, 1), "by_source": {}, "methods": {}}
@@ -195,6 +198,8 @@ def main() -> None:
         subset = [r for r in rows if r["source"] == source]
         summary["by_source"][source] = {"problems": len(subset), **{
             m: round(sum(r[m] for r in subset) / len(subset), 3) for m in args.methods}}
+    if "sstar" in args.methods and rows:
+        summary["with_reference"] = summarize(rows, args.methods)
     print(json.dumps(summary, indent=1))
     if args.json:
         args.json.write_text(json.dumps({"summary": summary, "rows": rows}, indent=1))

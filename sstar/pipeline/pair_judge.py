@@ -22,6 +22,7 @@ from typing import Awaitable, Callable, Optional, Protocol, Sequence
 from ..fences import extract_blocks
 from ..models.protocol import Stage
 from ..problem import Problem, TestType
+from ..synthesis.kinds import InputKind
 from . import prompts
 from .config import SStarConfig
 from .execution import Outcome, Status
@@ -185,7 +186,8 @@ class ModelPairJudge:
             return []
         texts = [t for t in self.parse_inputs(reply) if t not in inputs][: self.config.pair_inputs]
         broken = {t: constraint_violation(problem, t) for t in texts}
-        made = [SynthesizedInput(t, "pair", False, why, (pair.a, pair.b)) for t, why in broken.items() if why]
+        made = [SynthesizedInput(t, "pair", False, why, (pair.a, pair.b), kind=InputKind.PAIR)
+                for t, why in broken.items() if why]
         texts = [t for t in texts if not broken[t]]
         if not texts:
             return made
@@ -200,7 +202,7 @@ class ModelPairJudge:
             out_b.append(matrix[1][i])
             valid.append(ok)
             made.append(SynthesizedInput(text, "pair", ok, reason, (pair.a, pair.b),
-                                         (matrix[0][i].signature, matrix[1][i].signature)))
+                                         (matrix[0][i].signature, matrix[1][i].signature), kind=InputKind.PAIR))
         return made
 
     async def _judge(self, problem: Problem, pair: Pair, shown: list[prompts.Shown], first_a: Outcome,

@@ -14,6 +14,7 @@ from dataclasses import asdict, dataclass, field
 from typing import Any, Optional
 
 from ..models.protocol import FinishReason, Stage
+from ..synthesis.kinds import InputKind
 
 
 def _plain(value: Any) -> Any:
@@ -190,6 +191,11 @@ class SynthesizedInput(Record):
     """With source ``pair``: the clusters it was written for."""
     outcomes: tuple[str, ...] = ()
     """With source ``pair``: what each program of the pair did (output, or how it failed)."""
+    kind: InputKind = InputKind.RANDOM
+    """How it was made: edge, random, max_size, sample_mutation, model, pair, public."""
+    checked: bool = False
+    """Generated from constraints read in the statement, so valid by construction: kept as valid
+    even where most candidates fail on it (a time limit there is evidence, not a bad input)."""
 
 
 @dataclass(frozen=True)

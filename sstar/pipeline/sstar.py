@@ -11,7 +11,7 @@ import asyncio
 import logging
 import random
 import time
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from typing import Any, Callable, Optional, Sequence
 
 from .. import synthesis
@@ -21,6 +21,7 @@ from ..problem import Problem
 from ..sandbox.protocol import Limits, Sandbox
 from ..errors import GenerationFailed
 from ..synthesis.functional import signature
+from ..synthesis.kinds import InputKind
 from ..synthesis.model_inputs import parse_model_inputs
 from . import prompts
 from .calls import Caller, CallLog
@@ -159,24 +160,26 @@ class SStar:
 
     # -- stage 3: adaptive input synthesis ------------------------------------------
     async def synthesize(self, run: Run, kept: Sequence[int]) -> list[str]:
+        """Inputs from the statement (edge, random, maximum-size; checked where built from constraints
+        read in the text) and from the model; the notes say what could not be read."""
         c, problem = self.config, run.problem
         self.on_event("stage", {"stage": "synthesize"})
-        texts: dict[str, str] = {}
-        made = await asyncio.to_thread(synthesis.hypothesis_inputs, problem, c.hypothesis_inputs, c.seed)
-        for text in made:  # edge cases come even with hypothesis_inputs=0
-            if len(text) <= c.max_input_chars:
-                texts.setdefault(text, "hypothesis")
+        made, notes = await asyncio.to_thread(synthesis.synthesize, problem, c.hypothesis_inputs, c.seed,
+                                              c.max_input_chars)
+        run.notes += [f"synthesis: {note}" for note in notes]
+        found: dict[str, SynthesizedInput] = {}
+        for item in made:  # edge and maximum-size cases come even with hypothesis_inputs=0
+            found.setdefault(item.text, SynthesizedInput(item.text, "hypothesis", kind=item.kind, checked=item.checked))
         if c.model_inputs and self.judge_model is not None:
             arity = synthesis.arity(problem)
             msgs = prompts.input_synthesis(problem, c.model_inputs, [f"arg{i + 1}" for i in range(arity)])
             reply = await self._complete(run, msgs, Stage.SYNTHESIZE, n=1, temperature=0.0)
             if not reply[0].failed:
                 for text in parse_model_inputs(reply[0].text, problem, arity, c.max_input_chars):
-                    texts.setdefault(text, "model")
+                    found.setdefault(text, SynthesizedInput(text, "model", kind=InputKind.MODEL))
         public = {t.input for t in problem.public_test_cases}
-        ordered = [t for t in texts if t not in public]
-        run.inputs = [SynthesizedInput(t, texts[t]) for t in ordered]
-        return ordered
+        run.inputs = [item for text, item in found.items() if text not in public]
+        return [item.text for item in run.inputs]
 
     # -- stage 4: selection ---------------------------------------------------------
     async def select_program(self, run: Run) -> Optional[int]:
@@ -205,8 +208,8 @@ class SStar:
         limits = self._synth_limits(run.problem)
         matrix = await asyncio.to_thread(run_matrix, [cands[k].code for k in kept], run.problem, inputs,
                                          self.sandbox, limits) if inputs else [[] for _ in kept]
-        valid = valid_inputs(matrix) if inputs else []
-        run.inputs = [SynthesizedInput(s.text, s.source, ok, why) for s, (ok, why) in zip(run.inputs, valid)]
+        valid = valid_inputs(matrix, [s.checked for s in run.inputs]) if inputs else []
+        run.inputs = [replace(s, valid=ok, reason=why) for s, (ok, why) in zip(run.inputs, valid)]
         groups = cluster(kept, matrix, [ok for ok, _ in valid])
         run.clusters = [tuple(g.members) for g in groups]
         self.on_event("clusters", {"sizes": [g.size for g in groups], "inputs": sum(ok for ok, _ in valid)})

@@ -13,13 +13,16 @@ from __future__ import annotations
 import ast
 import json
 import random
+import re
 import string
 from dataclasses import dataclass, field
 from typing import Any
 
 from ..problem import Problem
-from .constraints import Bound, parse_alphabets, parse_constraints
+from .constraints import Bound, normalize, parse_constraints, split_ref
 from .draw import Draw, draw_many
+from .facts import parse_alphabets, parse_facts
+from .kinds import Generated, InputKind
 
 SMALL = 8  # longest list / string in the random examples
 LARGE = 2000  # longest list / string in the "largest size" edge cases (keeps runs fast)
@@ -151,19 +154,21 @@ def build_specs(problem: Problem) -> list[ArgSpec]:
 class _Resolver:
     """Turns bounds that name another argument (``k <= nums.length``) into numbers."""
 
-    def __init__(self, drawn: dict[str, Any]) -> None:
+    def __init__(self, drawn: dict[str, Any], left: int = 10**9) -> None:
         self.drawn = drawn
+        self.left = left  # list elements still allowed: a 10^5 x 10^5 grid must not be built
+        self.sizes: set[str] = set()
 
     def __call__(self, limit: Any, default: int) -> Any:
         if isinstance(limit, tuple):
-            name, part = limit
+            name, part, shift = split_ref(limit)
             value = self.drawn.get(name)
             if value is None:
                 return default
             if part == "len" and isinstance(value, (list, str)):
-                return len(value)
+                return len(value) + shift
             if part == "val" and isinstance(value, (int, float)):
-                return value
+                return value + shift
             return default
         return default if limit is None else limit
 
@@ -176,7 +181,11 @@ def _order(specs: list[ArgSpec]) -> list[ArgSpec]:
 
 def draw_arguments(specs: list[ArgSpec], rnd: "Draw", size_cap: int = SMALL) -> list[Any]:
     drawn: dict[str, Any] = {}
-    resolve = _Resolver(drawn)
+    resolve = _Resolver(drawn, left=4 * size_cap)
+    # integers other arguments' lengths refer to (edges.length == n - 1) are sizes: capped like lengths
+    resolve.sizes = {split_ref(ref)[0] for s in specs
+                     for ref in (s.len_lo, s.len_hi, s.extras.get("str_lo"), s.extras.get("str_hi"))
+                     if isinstance(ref, tuple)}
     for spec in _order(specs):
         drawn[spec.name] = _draw_value(spec, rnd, resolve, spec.depth, size_cap)
     return [drawn[s.name] for s in specs]
@@ -187,8 +196,9 @@ def _draw_value(spec: ArgSpec, rnd: "Draw", resolve: _Resolver, depth: int, cap:
         lo = max(0, int(resolve(spec.len_lo, 1)))
         hi = int(resolve(spec.len_hi, cap))
         if depth < spec.depth:  # an inner list of a matrix
-            lo, hi = int(spec.extras.get("inner_lo", 1)), int(spec.extras.get("inner_hi", cap))
-        n = rnd.integer(lo, max(lo, min(hi, cap)))
+            lo, hi = int(resolve(spec.extras.get("inner_lo"), 1)), int(resolve(spec.extras.get("inner_hi"), cap))
+        n = rnd.integer(lo, max(lo, min(hi, cap, resolve.left)))
+        resolve.left -= n
         if depth == spec.depth:  # elements may be bounded by this list's own length
             resolve.drawn[spec.name] = [None] * n
         return [_draw_value(spec, rnd, resolve, depth - 1, cap) for _ in range(n)]
@@ -203,6 +213,8 @@ def _draw_value(spec: ArgSpec, rnd: "Draw", resolve: _Resolver, depth: int, cap:
     if spec.kind == "float":
         return round(rnd.floating(float(lo), float(hi)), 3)
     lo, hi = int(lo), int(hi)
+    if spec.name in resolve.sizes:
+        hi = min(hi, max(lo, cap))
     return rnd.integer(lo, max(lo, hi))
 
 
@@ -246,6 +258,40 @@ class _Fixed(Draw):
 
 def to_text(args: list[Any]) -> str:
     return "\n".join(json.dumps(a) for a in args)
+
+
+def functional_inputs(problem: Problem, count: int, seed: int, max_chars: int, notes: list[str]) -> list[Generated]:
+    """Edge cases, a largest-size input within the stated bounds and ``max_chars``, and random ones; checked
+    where every argument is bounded by the statement and no guarantee went unread."""
+    specs = build_specs(problem)
+    if not specs:
+        notes.append("no argument types inferred: no generated inputs")
+        return []
+    bounds = parse_constraints(problem.question_content)
+    facts = parse_facts(problem.question_content)
+    named = {name for name, _ in bounds}
+    checked = not facts.unread and all(s.name in named for s in specs)
+    if not checked:
+        notes.append("constraints not read for every argument: generated inputs not marked valid")
+    elif facts.tree or facts.permutation or facts.distinct or facts.sorted:
+        checked = False  # structures only stdin synthesis builds
+        notes.append("the statement asks for a tree, permutation, distinct or sorted values: inputs not marked valid")
+    elif re.search(r"[A-Za-z]\w*(?:\.length)?\s*\*\s*[A-Za-z]\w*(?:\.length)?\s*<=", normalize(problem.question_content)):
+        checked = False  # n * m <= 10^5: a product of sizes we do not enforce
+        notes.append("a product of sizes is bounded, not enforced: generated inputs not marked valid")
+    edges = edge_cases(specs, seed)
+    out = [Generated(to_text(a), InputKind.MAX_SIZE if i == 1 else InputKind.EDGE, checked)
+           for i, a in enumerate(edges)]
+    rng = random.Random(seed)
+    cap = max(SMALL, max_chars // 12)
+    largest = to_text(draw_arguments(specs, _Fixed(specs, rng, size="max"), size_cap=cap))
+    while len(largest) > max_chars and cap > SMALL:
+        cap //= 4
+        largest = to_text(draw_arguments(specs, _Fixed(specs, rng, size="max"), size_cap=cap))
+    out.append(Generated(largest, InputKind.MAX_SIZE, checked))
+    out += [Generated(t, InputKind.RANDOM, checked)
+            for t in draw_many(lambda draw: to_text(draw_arguments(specs, draw)), count, seed)]
+    return out
 
 
 def hypothesis_inputs(problem: Problem, count: int, seed: int) -> list[str]:

@@ -1,243 +1,413 @@
-"""Hypothesis inputs for stdin problems, from the layout of the sample inputs.
+"""Inputs for stdin problems: the layout from the samples, the values from the statement.
 
-The samples are read as lines of tokens and matched against a few layouts
-that cover most judge formats: an optional test count ``t`` followed by t
-blocks; each block a header line of integers followed by nothing, one line
-of ``n`` tokens, ``n`` rows, two lines of ``n`` tokens, or fixed lines, where
-``n`` is an integer of the header. Values come from the ranges seen in the
-samples, widened to the constraints stated in the text. Where no layout fits,
-the samples' own tokens are mutated in place.
+Each slot of the inferred layout is bound to the statement's constraint on it (the constraints
+of the Input section, in order, to the slots in order, where the samples' values fit them);
+counts respect their bounds and the sum over test cases; trees, simple graphs, permutations,
+distinct and sorted arrays are built as such. Where no layout fits, the samples are mutated within
+the stated ranges and the inputs are not marked valid by construction.
 """
 
 from __future__ import annotations
 
 import random
-from dataclasses import dataclass, field
+import re
+import time
+from itertools import repeat
 from typing import Optional
 
 from ..problem import Problem
-from .constraints import Bound, parse_constraints
-from .draw import Draw, draw_many
+from .constraints import Bound, key_of, normalize, parse_constraints, split_ref
+from .facts import Facts, parse_facts
+from .layout import Count, Layout, Repeat, Rows, Scalars, Slot, Vector, _all_slots, as_int, infer_layout, lines_of
+from .kinds import Generated, InputKind
 
-SMALL = 6
-LARGE = 2000
-
-
-def _lines(text: str) -> list[list[str]]:
-    return [line.split() for line in text.strip("\n").split("\n") if line.strip()]
+MEDIUM = 12  # largest count in the random inputs: small enough to read, big enough to matter
+MANY_TESTS = 1000  # test cases in the "many small tests" maximum input: enough to expose per-test set-up costs
 
 
-def _int(tok: str) -> Optional[int]:
-    try:
-        return int(tok)
-    except ValueError:
-        return None
+def input_section(text: str) -> str:
+    m = re.search(r"(?:^|\n)\s*(?:#+\s*)?Input(?: Format| format)?\s*:?\s*\n(.*?)(?:\n\s*(?:#+\s*)?Output\b|\Z)", text, re.S)
+    return m.group(1) if m else text
 
 
-@dataclass
-class Slot:
-    """The values one position took in the samples."""
-
-    ints: list[int] = field(default_factory=list)
-    floats: list[float] = field(default_factory=list)
-    strs: list[str] = field(default_factory=list)
-
-    def add(self, tok: str) -> None:
-        if _int(tok) is not None:
-            self.ints.append(int(tok))
-            return
-        try:
-            self.floats.append(float(tok))
-        except ValueError:
-            self.strs.append(tok)
-
-    def draw(self, rnd: Draw, bound: Bound | None = None, extreme: str = "") -> str:
-        if self.strs:
-            alphabet = "".join(sorted({c for s in self.strs for c in s})) or "a"
-            lengths = [len(s) for s in self.strs]
-            n = rnd.integer(min(lengths), max(lengths))
-            return "".join(rnd.choice(alphabet) for _ in range(max(1, n)))
-        if self.floats and not self.ints:
-            return f"{rnd.floating(min(self.floats), max(self.floats)):.3f}"
-        lo, hi = (min(self.ints), max(self.ints)) if self.ints else (0, 10)
-        if bound is not None:
-            lo = bound.lo if isinstance(bound.lo, int) else lo
-            hi = bound.hi if isinstance(bound.hi, int) else hi
-        hi = max(lo, hi)
-        if extreme == "lo":
-            return str(lo)
-        if extreme == "hi":
-            return str(hi)
-        return str(rnd.integer(lo, hi))
+_DECLARED = re.compile(r"(integers?|numbers?|values?|strings?|words?)\s*:?\s*(?:—\s*)?((?:[A-Za-z]\w{0,2})(?:\s*(?:,|and|,\s*and)\s*[A-Za-z]\w{0,2})*)\b")
 
 
-@dataclass
-class Block:
-    shape: str  # header, vector, rows, vectors2, fixed
-    ref: int = -1  # which header integer is the size n
-    widths: tuple[int, ...] = ()  # fixed line widths / row width
-    header: list[Slot] = field(default_factory=list)
-    body: list[Slot] = field(default_factory=list)
-
-
-def _fit_block(lines: list[list[str]], shape: str, ref: int, widths: tuple[int, ...]) -> Optional[int]:
-    """How many lines the block takes from ``lines``, or None if it does not fit."""
-    if not lines or any(_int(t) is None for t in lines[0]):
-        return None
-    header = [_int(t) for t in lines[0]]
-    if shape == "header":
-        return 1 if len(header) == widths[0] else None
-    if shape == "fixed":
-        if len(lines) < len(widths) or any(len(lines[i]) != w for i, w in enumerate(widths)):
-            return None
-        return len(widths)
-    if ref >= len(header) or header[ref] is None or header[ref] < 0:
-        return None
-    n = header[ref]
-    if len(header) != widths[0]:
-        return None
-    if shape == "vector":
-        return 2 if len(lines) >= 2 and len(lines[1]) == n else None
-    if shape == "vectors2":
-        return 3 if len(lines) >= 3 and len(lines[1]) == n and len(lines[2]) == n else None
-    if shape == "rows":
-        rows = lines[1:1 + n]
-        return 1 + n if len(rows) == n and all(len(r) == widths[1] for r in rows) else None
-    return None
-
-
-def _shapes(first_block: list[list[str]]) -> list[tuple[str, int, tuple[int, ...]]]:
-    if not first_block:
-        return []
-    w0 = len(first_block[0])
+def declared(text: str) -> list[list[str]]:
+    """The names each "contains two integers n and m" of the Input section gives, in order."""
     out = []
-    for ref in range(w0):
-        out += [("vectors2", ref, (w0,)), ("vector", ref, (w0,))]
-        if len(first_block) > 1:
-            out.append(("rows", ref, (w0, len(first_block[1]))))
-    out.append(("header", -1, (w0,)))
+    for m in _DECLARED.finditer(normalize(input_section(text))):
+        names = [n for n in re.split(r"\s*(?:,|\band\b)\s*", m.group(2)) if n]
+        if len(names) == 1 and m.group(1).endswith("s"):  # "n integers a_1 ... a_n": a vector, not a line of scalars
+            continue
+        if names and all(n.lower() not in ("the", "a", "an", "in", "of", "on", "is", "are", "each", "per", "to")
+                         for n in names):
+            out.append(names)
     return out
 
 
-@dataclass
-class Layout:
-    multi: bool
-    block: Block
-    t_slot: Slot = field(default_factory=Slot)
+def _scalar_lines(items):
+    for item in items:
+        if isinstance(item, Scalars):
+            yield item.slots
+        elif isinstance(item, Repeat):
+            yield [item.count_slot]
+            yield from _scalar_lines(item.body)
 
 
-def infer_layout(samples: list[str]) -> Optional[Layout]:
-    parsed = [_lines(s) for s in samples if s.strip()]
-    if not parsed:
-        return None
-    for multi in (True, False):
-        if multi and not all(len(p[0]) == 1 and (_int(p[0][0]) or 0) >= 1 for p in parsed):
+def bind(layout: Layout, text: str) -> dict[tuple[str, str], int]:
+    """(name, part) -> slot id. A line of scalars takes the names the Input section declares for it
+    ("two integers n and m"); the other slots take the Input section's constraints, in order, where
+    the samples' values fit them and the names they refer to are bound already."""
+    ordered: list[tuple[tuple[str, str], Bound]] = []
+    for sentence in re.split(r"(?<=[.;\n])\s+", normalize(input_section(text))):
+        for key, bound in parse_constraints(sentence).items():
+            if key[1] in ("val", "elem") and key not in dict(ordered):
+                ordered.append((key, bound))
+    bounds = dict(ordered)
+    names: dict[tuple[str, str], int] = {}
+    fixed: set[int] = set()
+    decl, at = declared(text), 0
+    for slots in _scalar_lines(layout.items):
+        j = next((j for j in range(at, len(decl)) if len(decl[j]) == len(slots)), None)
+        if j is None:
             continue
-        bodies = [p[1:] if multi else p for p in parsed]
-        counts = [_int(p[0][0]) if multi else 1 for p in parsed]
-        candidates = _shapes(bodies[0]) + [("fixed", -1, tuple(len(line) for line in bodies[0]))]
-        for shape, ref, widths in candidates:
-            block = Block(shape, ref, widths)
-            if all(_consume(body, count, block) for body, count in zip(bodies, counts)):
-                layout = Layout(multi, block)
-                for p in parsed:
-                    if multi:
-                        layout.t_slot.add(p[0][0])
-                return layout
-    return None
-
-
-def _consume(lines: list[list[str]], count: int, block: Block) -> bool:
+        at = j + 1
+        for slot, name in zip(slots, decl[j]):
+            fixed.add(slot.id)
+            key = key_of(name) if key_of(name) in bounds else (name, "val") if (name, "val") in bounds else None
+            if key and slot.kind == "int" and all(_fits(v, bounds[key]) for v in slot.ints()):
+                slot.name, names[key] = key, slot.id
+            if slot.kind == "str":
+                slot.name = (name, "len")
+            names.setdefault((name, "val"), slot.id)
     at = 0
-    for _ in range(count):
-        used = _fit_block(lines[at:], block.shape, block.ref, block.widths)
-        if used is None:
-            return False
-        head, body = lines[at], lines[at + 1:at + used]
-        while len(block.header) < len(head):
-            block.header.append(Slot())
-        for slot, tok in zip(block.header, head):
-            slot.add(tok)
-        for line in body if block.shape != "fixed" else lines[at:at + used]:
-            for i, tok in enumerate(line):
-                key = i if block.shape in ("rows", "fixed") else 0
-                while len(block.body) <= key:
-                    block.body.append(Slot())
-                block.body[key].add(tok)
-        at += used
-    return at == len(lines)
+    for slot in layout.slots:
+        values = slot.ints()
+        if slot.kind != "int" or not values or slot.id in fixed:
+            continue
+        for j in range(at, len(ordered)):
+            (key, bound) = ordered[j]
+            refs = [split_ref(r)[:2] for r in (bound.lo, bound.hi) if isinstance(r, tuple)]
+            if key not in names and all(_fits(v, bound) for v in values) and all(ref in names for ref in refs):
+                slot.name = key
+                names[key] = slot.id
+                names.setdefault((key[0], "val" if key[1] == "elem" else "elem"), slot.id)
+                at = j + 1
+                break
+    return names
 
 
-def _render_block(block: Block, rnd: Draw, size: int, bounds: dict, extreme: str) -> list[str]:
-    elem = next((b for (name, part), b in bounds.items() if part == "elem"), None)
-    if block.shape == "fixed":
-        lines, k = [], 0
-        for w in block.widths:
-            lines.append(" ".join(block.body[min(k + i, len(block.body) - 1)].draw(rnd, None, extreme) if block.body
-                                  else "0" for i in range(w)))
-            k += w
-        return lines
-    header = [slot.draw(rnd, None, "") for slot in block.header]
-    if block.shape == "header":
-        return [" ".join(slot.draw(rnd, None, extreme) for slot in block.header)]
-    header[block.ref] = str(size)
-    body_slot = block.body[0] if block.body else Slot()
-    if block.shape == "vector":
-        return [" ".join(header), " ".join(body_slot.draw(rnd, elem, extreme) for _ in range(size))]
-    if block.shape == "vectors2":
-        return [" ".join(header)] + [" ".join(body_slot.draw(rnd, elem, extreme) for _ in range(size))
-                                     for _ in range(2)]
-    rows = [" ".join(block.body[c].draw(rnd, None, extreme) for c in range(block.widths[1])) for _ in range(size)]
-    return [" ".join(header)] + rows
+def without_output(text: str) -> str:
+    """The statement without its Output section ("print the distinct values" is no input fact)."""
+    return re.sub(r"\n\s*(?:#+\s*)?Output\b.*?(?=\n\s*(?:#+\s*)?(?:Examples?|Note|Input)\b|\Z)", "\n", text, flags=re.S)
 
 
-def render(layout: Layout, rnd: Draw, bounds: dict, max_size: int = SMALL, extreme: str = "",
-           fixed_size: Optional[int] = None) -> str:
-    tests = 1
-    if layout.multi:
-        t_bound = bounds.get(("t", "val"))
-        hi = min(3, t_bound.hi) if t_bound and isinstance(t_bound.hi, int) else 3
-        tests = rnd.integer(1, max(1, hi)) if fixed_size is None else 1
-    n_bound = bounds.get(("n", "val"))
-    lo = n_bound.lo if n_bound and isinstance(n_bound.lo, int) else 1
-    hi = min(max_size, n_bound.hi) if n_bound and isinstance(n_bound.hi, int) else max_size
-    lines = [str(tests)] if layout.multi else []
-    for _ in range(tests):
-        size = fixed_size if fixed_size is not None else rnd.integer(max(0, lo), max(lo, hi))
-        lines += _render_block(layout.block, rnd, size, bounds, extreme)
-    return "\n".join(lines) + "\n"
+def _fits(value: int, bound: Bound) -> bool:
+    lo, hi = bound.lo, bound.hi
+    return (not isinstance(lo, (int, float)) or value >= lo) and (not isinstance(hi, (int, float)) or value <= hi)
 
 
-def mutate(sample: str, rng: random.Random) -> str:
-    """No layout fits: keep the sample's shape, redraw the values after its first line."""
-    lines = _lines(sample)
-    out = [" ".join(lines[0])] if lines else []
-    for line in lines[1:]:
+class _Maker:
+    """Renders one input from the layout; ``mode`` is min, max, random, low or high (values at a bound)."""
+
+    def __init__(self, layout: Layout, bounds: dict, names: dict, facts: Facts, rng: random.Random, mode: str,
+                 max_chars: int, many_tests: bool = False) -> None:
+        self.layout, self.bounds, self.names, self.facts = layout, bounds, names, facts
+        self.rng, self.mode, self.many = rng, mode, many_tests
+        self.env: dict[int, int] = {}
+        self.tests_left = 0
+        self.reason = "" if not facts.unread else "a guarantee not read"
+        self.applied: set[str] = set()  # structures built as the statement says (tree, permutation, distinct)
+        self.checked = not facts.unread
+        self.counts = {c.var for c in _counts(layout.items)}
+        self.kinds = {slot.id: slot.kind for slot in layout.slots}  # computed once: render() asks per value
+        self.seen = {slot.id: (min(slot.ints() or [0]), max(slot.ints() or [1])) for slot in layout.slots}
+        refs = {split_ref(r)[0] for b in bounds.values() for r in (b.lo, b.hi) if isinstance(r, tuple)}
+        self.sizes = self.counts | {slot for (name, part), slot in names.items() if name in refs and part == "val"}
+        self.budget = max_chars  # characters left
+        self.sum_left = {slot: facts.sums.get(self._name(slot) or "", facts.sums.get("")) for slot in self.counts}
+
+    def uncheck(self, reason: str) -> None:
+        """This input may break something the statement says: not valid by construction."""
+        self.checked = False
+        self.reason = self.reason or reason
+
+    def _name(self, slot_id: int) -> Optional[str]:
+        return next((k[0] for k, v in self.names.items() if v == slot_id), None)
+
+    def _resolve(self, limit, default: Optional[int]) -> Optional[int]:
+        if isinstance(limit, tuple):
+            name, part, shift = split_ref(limit)
+            slot = self.names.get((name, part)) if part in ("val", "elem") else None
+            if slot is None or slot not in self.env:
+                self.uncheck(f"a bound on {name} refers to a value not in the input layout")
+                return default
+            return self.env[slot] + shift
+        return limit if isinstance(limit, int) else (int(limit) if isinstance(limit, float) else default)
+
+    def range_of(self, slot: Slot) -> tuple[int, int]:
+        seen_lo, seen_hi = self.seen[slot.id]
+        bound = self.bounds.get(slot.name, Bound(None, None)) if slot.name else Bound(None, None)
+        lo, hi = self._resolve(bound.lo, seen_lo), self._resolve(bound.hi, seen_hi)
+        return lo, max(lo, hi)
+
+    def scalar(self, slot: Slot) -> str:
+        kind = self.kinds[slot.id]
+        if kind == "str":
+            return self.string(slot)
+        if kind == "float":
+            values = [float(t) for t in slot.seen]
+            return f"{self.rng.uniform(min(values), max(values)):.2f}"
+        lo, hi = self.range_of(slot)
+        if slot.id in self.sizes:
+            left = self.sum_left.get(slot.id)
+            if left is not None:  # leave room for the test cases still to come
+                room = left - self.tests_left * max(lo, 0)
+                if room < lo:
+                    self.uncheck("the sum over test cases leaves no room")
+                hi = max(lo, min(hi, room))
+            cap = {"max": max(1, self.budget // (12 * max(1, len(self.counts)))), "min": lo}.get(self.mode, MEDIUM if self.rng.random() < .8 else 100)
+            if self.layout.multi and self.mode == "max" and self.many:
+                cap = MEDIUM
+            value = hi if self.mode == "max" else self.rng.randint(lo, max(lo, min(hi, cap)))
+            value = max(lo, min(value, max(lo, cap)))
+            if left is not None:
+                self.sum_left[slot.id] = left - value
+        elif self.mode in ("low", "min"):
+            value = lo
+        elif self.mode == "high":
+            value = hi
+        else:
+            value = self.rng.randint(lo, hi)
+        self.env[slot.id] = value
+        return str(value)
+
+    def string(self, slot: Slot) -> str:
+        seen_chars = {c for t in slot.seen for c in t}
+        alphabet = self.facts.alphabets.get(self._name(slot.id) or "", self.facts.alphabets.get(""))
+        if not alphabet or not seen_chars <= set(alphabet):
+            alphabet = "".join(sorted(seen_chars)) or "a"
+        if slot.length_of is not None and slot.length_of in self.env:
+            n = self.env[slot.length_of]
+        elif slot.name and slot.name in self.bounds:  # |s| <= 2*10^5, read in the statement
+            b = self.bounds[slot.name]
+            lo, hi = self._resolve(b.lo, min(map(len, slot.seen))), self._resolve(b.hi, max(map(len, slot.seen)))
+            hi = max(lo, hi)
+            n = {"min": lo, "max": min(hi, max(lo, self.budget // 2))}.get(self.mode, self.rng.randint(lo, min(hi, max(lo, 20))))
+        else:
+            lengths = [len(t) for t in slot.seen] or [1]
+            lo, hi = min(lengths), max(lengths)
+            n = {"min": lo, "max": max(hi, min(20 * hi, self.budget // 4))}.get(self.mode, self.rng.randint(lo, hi))
+            if self.mode == "max":
+                self.uncheck("a string length not read in the statement")
+        if self.mode == "low" or (self.mode == "high" and len(alphabet) > 1 and False):
+            return alphabet[0] * n
+        choice = self.rng.choice
+        return "".join(choice(alphabet) for _ in range(n))
+
+    def values(self, slot: Slot, n: int, count: Count) -> list[str]:
+        if self.kinds[slot.id] != "int":
+            return [self.scalar(slot) for _ in range(n)]
+        lo, hi = self.range_of(slot)
+        if self.facts.permutation and lo == 1 and hi == n:
+            out = list(range(1, n + 1))
+            self.rng.shuffle(out)
+            self.applied.add("permutation")
+        elif self.facts.distinct and hi - lo + 1 >= n:
+            out = self.rng.sample(range(lo, hi + 1), n)
+            self.applied.add("distinct")
+        elif self.mode in ("low", "high"):
+            out = [lo if self.mode == "low" else hi] * n
+        else:
+            out = uniform_ints(self.rng, lo, hi, n)
+        if self.facts.sorted and all(_sorted(slot.seen)):
+            out.sort()
+        return list(map(str, out))
+
+    def render(self) -> str:
+        out: list[str] = []
+        self._items(self.layout.items, out)
+        needed = {f for f in ("tree", "permutation", "distinct") if getattr(self.facts, f)}
+        if needed - self.applied - ({"distinct"} if "permutation" in self.applied else set()):
+            self.uncheck(f"the statement asks for a {sorted(needed - self.applied)[0]} not built here")
+        return "\n".join(out) + "\n"
+
+    def _items(self, items, out: list[str]) -> None:
+        for item in items:
+            if self.budget <= 0 and self.mode == "max":
+                self.budget = 0
+            if isinstance(item, Scalars):
+                out.append(" ".join(self.scalar(s) for s in item.slots))
+            elif isinstance(item, Vector):
+                n = max(0, item.count.of(self.env) or 0)
+                out.append(" ".join(self.values(item.slot, n, item.count)))
+            elif isinstance(item, Rows):
+                out += self._rows(item)
+            else:
+                t_lo, t_hi = self.range_of(item.count_slot)
+                t = {"max": t_hi if self.many else t_lo, "min": t_lo}.get(self.mode, self.rng.randint(t_lo, max(t_lo, min(t_hi, 4))))
+                if self.many:
+                    sums = [v for v in self.sum_left.values() if v is not None]
+                    t = max(t_lo, min(t, self.budget // 40, MANY_TESTS, min(sums) if sums else t))
+                sums = [v for v in self.sum_left.values() if v is not None]
+                t = max(t_lo, min(t, min(sums))) if sums else t
+                self.env[item.count_slot.id] = t
+                out.append(str(t))
+                for k in range(t):
+                    self.tests_left = t - k - 1
+                    self._items(item.body, out)
+            self.budget -= len(out[-1]) + 1 if out else 0
+
+    def _rows(self, item: Rows) -> list[str]:
+        n = max(0, item.count.of(self.env) or 0)
+        if item.shape == "fixed":
+            edges = self._graph(item, n)
+            if edges is not None:
+                extra = [[self.scalar(s) for s in item.slots[2:]] for _ in range(n)]
+                return [" ".join([str(u), str(v)] + rest) for (u, v), rest in zip(edges, extra)]
+            if all(self.kinds[s.id] == "int" and s.id not in self.sizes for s in item.slots):
+                columns = [self.values(s, n, item.count) for s in item.slots]  # column-wise: fast at 2*10^5 rows
+                return list(map(" ".join, zip(*columns))) if columns else [""] * n
+            return [" ".join(self.scalar(s) for s in item.slots) for _ in range(n)]
+        if item.shape == "matrix":
+            m = max(0, item.width.of(self.env) or 0)
+            return [" ".join(self.values(item.slots[0], m, item.width)) for _ in range(n)]
+        if item.shape == "prefixed":
+            rows = []
+            for _ in range(n):
+                k = int(self.scalar(item.slots[0]))
+                rows.append(" ".join([str(k)] + self.values(item.slots[1], k, item.count)))
+            return rows
+        kinds = list(item.types.items())
+        return [" ".join(self.scalar(s) if i else s.seen[0] for i, s in enumerate(self.rng.choice(kinds)[1]))
+                for _ in range(n)]
+
+    def _graph(self, item: Rows, n: int) -> Optional[list[tuple[int, int]]]:
+        """Edges of a tree or a simple graph where the rows are vertex pairs bounded by a vertex count."""
+        a, b = (item.slots + [None, None])[:2]
+        if a is None or b is None or a.kind != "int" or b.kind != "int":
+            return None
+        lo, hi = self.range_of(a)
+        vertices = hi - lo + 1
+        bound = self.bounds.get(a.name) if a.name else None
+        # u, v <= n, both the same way: the two ends of an edge (p_i <= n, c_i <= n - 1 is no edge)
+        pairs = bound is not None and isinstance(bound.hi, tuple) and b.name is not None and \
+            self.bounds.get(b.name) == bound
+        if not (self.facts.tree or self.facts.simple_graph) or not pairs:
+            return None
+        if vertices < 2 or lo not in (0, 1):
+            if n:
+                self.uncheck("too few vertices for the edges")
+            return None
+        labels = list(range(lo, hi + 1))
+        self.rng.shuffle(labels)
+        if self.facts.tree and n == vertices - 1:
+            self.applied.add("tree")
+            return [(labels[self.rng.randrange(i)], labels[i]) for i in range(1, vertices)]
+        if n > vertices * (vertices - 1) // 2:
+            self.uncheck("more edges than a simple graph holds")
+            return None
+        edges = set()
+        if self.facts.connected and n >= vertices - 1:
+            edges = {(labels[self.rng.randrange(i)], labels[i]) for i in range(1, vertices)}
+        while len(edges) < n:
+            u, v = self.rng.sample(labels, 2)
+            if (u, v) not in edges and (v, u) not in edges:
+                edges.add((u, v))
+        listed = list(edges)
+        self.rng.shuffle(listed)
+        return listed
+
+
+def uniform_ints(rng: random.Random, lo: int, hi: int, n: int) -> list[int]:
+    """n uniform integers in [lo, hi]: one float per value, several times faster than randint
+    (a maximum-size input has 2*10^5 of them); exact randrange where floats cannot span the range."""
+    span = hi - lo + 1
+    if span > 2**52:
+        return [rng.randrange(lo, hi + 1) for _ in range(n)]
+    r = rng.random
+    out = [lo + int(r() * span) for _ in repeat(None, n)]
+    if out and max(out) > hi:  # float rounding at the very top: clamp (a scan in C, rarely a second pass)
+        out = [min(v, hi) for v in out]
+    return out
+
+
+def _sorted(tokens: list[str]) -> list[bool]:
+    values = [as_int(t) for t in tokens]
+    return [all(x is not None and y is not None and x <= y for x, y in zip(values, values[1:]))]
+
+
+def _counts(items):
+    for item in items:
+        if isinstance(item, Vector):
+            yield item.count
+        elif isinstance(item, Rows):
+            yield item.count
+            if item.width:
+                yield item.width
+        elif isinstance(item, Repeat):
+            yield from _counts(item.body)
+
+
+def mutate(sample: str, rng: random.Random, bounds: dict) -> str:
+    """No layout fits: keep the sample's shape, redraw its values (within a stated range where one is read)."""
+    hi_values = [b.hi for b in bounds.values() if isinstance(b.hi, int)]
+    cap = min(hi_values) if hi_values else None
+    out = []
+    for line in lines_of(sample):
         toks = []
         for tok in line:
-            value = _int(tok)
+            value = as_int(tok)
             if value is not None:
-                toks.append(str(rng.randint(min(0, value), max(1, abs(value) * 2))))
+                top = max(1, abs(value) * 2) if cap is None else max(value, min(cap, max(1, abs(value) * 2)))
+                toks.append(str(rng.randint(min(0, value), top)))
             else:
                 toks.append("".join(rng.choice(tok) for _ in tok))
         out.append(" ".join(toks))
     return "\n".join(out) + "\n"
 
 
-def hypothesis_inputs(problem: Problem, count: int, seed: int) -> list[str]:
+def stdin_inputs(problem: Problem, count: int, seed: int, max_chars: int, notes: list[str],
+                 deadline: float = float("inf")) -> list[Generated]:
     samples = [t.input for t in problem.public_test_cases]
-    layout = infer_layout(samples)
+    text = problem.question_content
+    bounds, facts = parse_constraints(text), parse_facts(without_output(text))
     rng = random.Random(seed)
+    layout = infer_layout(samples)
     if layout is None:
-        return list(dict.fromkeys(mutate(s, rng) for s in samples for _ in range(max(1, count // max(1, len(samples))))))
-    bounds = parse_constraints(problem.question_content)
-    texts = [render(layout, Draw(rng=rng), bounds, fixed_size=1),
-             render(layout, Draw(rng=rng), bounds, max_size=LARGE, fixed_size=_large(bounds)),
-             render(layout, Draw(rng=rng), bounds, extreme="lo"), render(layout, Draw(rng=rng), bounds, extreme="hi")]
-    texts += draw_many(lambda draw: render(layout, draw, bounds), count, seed)
-    return list(dict.fromkeys(texts))
+        notes.append("no layout inferred: sample mutation" + (" within the stated ranges" if bounds else ""))
+        per = max(1, count // max(1, len(samples)))
+        return [Generated(mutate(s, rng, bounds), InputKind.SAMPLE_MUTATION, False) for s in samples for _ in range(per)]
+    names = bind(layout, text)
+    if facts.unread:
+        notes.append(f"guarantee not read, inputs not marked valid: {facts.unread[0]}")
+    out: list[Generated] = []
+    reasons: list[str] = []
 
+    def make(mode: str, kind: InputKind, many: bool = False) -> None:
+        budget = max_chars
+        for _ in range(4):  # the size estimate is rough: halve the budget until the input fits
+            maker = _Maker(layout, bounds, names, facts, rng, mode, budget, many)
+            text_ = maker.render()
+            if len(text_) <= max_chars:
+                break
+            budget //= 3
+        if not maker.checked and maker.reason:
+            reasons.append(maker.reason)
+        out.append(Generated(text_, kind, maker.checked and len(text_) <= max_chars))
 
-def _large(bounds: dict) -> int:
-    n_bound = bounds.get(("n", "val"))
-    return min(LARGE, n_bound.hi) if n_bound and isinstance(n_bound.hi, int) else LARGE // 10
+    make("min", InputKind.EDGE)
+    make("low", InputKind.EDGE)
+    make("high", InputKind.EDGE)
+    make("max", InputKind.MAX_SIZE)
+    if layout.multi:
+        make("max", InputKind.MAX_SIZE, many=True)
+    for _ in range(count):
+        if time.monotonic() > deadline:
+            notes.append("synthesis time budget spent")
+            break
+        make("random", InputKind.RANDOM)
+    if reasons:
+        notes.append(f"{len(reasons)} of {len(out)} inputs not marked valid: {reasons[0]}")
+    return out

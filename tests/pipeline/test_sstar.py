@@ -213,3 +213,31 @@ def test_a_crash_on_any_valid_input_decides_a_pair_without_the_judge(sandbox):
     assert result.program == GOOD
     assert result.comparisons[0].rule is Rule.CRASH and result.usage.get("judge", {}).get("calls", 0) == 0
     assert result.decided_by is DecidedBy.EXECUTION
+
+
+def test_synthesized_inputs_carry_kind_and_checked_and_max_size_inputs_survive_most_failing(sandbox):
+    # Quadratic candidates time out on the maximum-size input; it is checked (built from the constraints), so it
+    # stays valid and the fast program is told apart from them.
+    problem = PROBLEM.model_copy(update={"question_content": "Return the largest element of nums.\n\nConstraints:\n"
+                                         " * 1 <= nums.length <= 10^5\n * -20 <= nums[i] <= 20\n"})
+    slow = ("class Solution:\n    def largest(self, nums):\n        best = nums[0]\n        for a in nums:\n"
+            "            for b in nums:\n                best = max(best, a, b)\n        return best\n")
+    result = sstar.select(problem, [slow, slow, GOOD], model=None, sandbox=sandbox,
+                          config=SStarConfig(hypothesis_inputs=4, synth_time_limit_s=1.0))
+    kinds = {i.kind.value for i in result.synthesized_inputs}
+    assert {"edge", "random", "max_size"} <= kinds
+    biggest = max(result.synthesized_inputs, key=lambda i: len(i.text))
+    assert biggest.kind.value == "max_size" and biggest.checked and biggest.valid
+    assert result.clusters and len(result.clusters) == 2
+    assert json.loads(json.dumps(result.to_dict()))["synthesized_inputs"][0]["kind"] in kinds
+
+
+def test_a_statement_with_nothing_parsable_still_gets_inputs_and_a_note(sandbox):
+    problem = Problem(question_id="odd", question_title="odd", question_content="Do the thing.",
+                      public_test_cases=(TestCase(input="ab-3 ?x\n", output="7", testtype=TestType.STDIN),
+                                         TestCase(input="q 7\n1 2 3\n", output="3", testtype=TestType.STDIN)))
+    echo = "print(len(input()))\n"
+    other = "s = input()\nprint(len(s) if len(s) < 9 else 0)\n"
+    result = sstar.select(problem, [echo, other], model=None, sandbox=sandbox, config=SStarConfig(hypothesis_inputs=6))
+    assert result.synthesized_inputs and any("sample mutation" in n for n in result.notes)
+    assert all(i.kind.value == "sample_mutation" and not i.checked for i in result.synthesized_inputs)

@@ -2,9 +2,10 @@ import json
 
 from sstar.problem import load_problem
 from sstar.synthesis import hypothesis_inputs
-from sstar.synthesis.constraints import parse_alphabets, parse_constraints
+from sstar.synthesis.constraints import parse_constraints
+from sstar.synthesis.facts import parse_alphabets
 from sstar.synthesis.model_inputs import parse_model_inputs
-from sstar.synthesis.stdin import infer_layout
+from sstar.synthesis.layout import Repeat, Vector, infer_layout
 
 from ..conftest import PROBLEMS
 
@@ -45,7 +46,7 @@ def test_functional_edge_cases_cover_extremes():
 def test_stdin_layout_and_inputs():
     problem = load_problem(PROBLEMS / "cf_johnny_hobbies.json")  # t, then per test: n and a line of n numbers
     layout = infer_layout([t.input for t in problem.public_test_cases])
-    assert layout.multi and layout.block.shape == "vector"
+    assert layout.multi and [type(item) for item in layout.items[0].body][-1] is Vector
     for text in hypothesis_inputs(problem, 15, seed=0):
         lines = text.split("\n")[:-1]
         t = int(lines[0])

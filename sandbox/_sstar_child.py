@@ -165,6 +165,8 @@ def _prepare_streams() -> None:  # pragma: no cover - child only
                                                    errors="surrogateescape")
     sys.stderr = sys.__stderr__ = io.TextIOWrapper(io.open(2, "wb", closefd=False), encoding="utf-8",
                                                    errors="backslashreplace", line_buffering=True)
+    # As io.open() would set them: templates such as PyRival's FastIO read ``sys.stdin.mode``.
+    sys.stdin.mode, sys.stdout.mode, sys.stderr.mode = "r", "w", "w"
 
 
 def _run_program(msg: dict) -> None:  # pragma: no cover - child only

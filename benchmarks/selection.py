@@ -8,11 +8,16 @@ Candidate pools from real problems, with no model needed for the execution part:
 Pool order is shuffled (seeded), so "first" is not handed the right answer. For each method it reports
 the share of problems whose chosen program passes the hidden tests, over problems whose pool holds a
 correct program and at least two candidates passing the public tests, and the model calls spent.
-``sstar`` runs with no model (inputs, clustering, crashes and the tie rules decide); ``sstar+oracle``
-adds a judge that answers like a perfect model -- it runs a correct program on the input it is shown --
-which measures the execution side of S* (inputs, clusters, shrinking, pairing) apart from any model's skill.
+``sstar`` runs with no model (inputs, clustering, the execution rules and the tie rules decide);
+``sstar+oracle`` adds a judge that answers like a perfect model (benchmarks/judges.py) -- it runs a correct
+program on the input it is shown -- which measures the execution side of S* apart from any model's skill;
+``sstar+noisy`` is that judge with each answer flipped with probability 0.2 (seeded). ``METHOD@key=value``
+runs a method with one SStarConfig field changed (``sstar+oracle@judge_expected_output=true``), so the
+defaults can be chosen by measurement. Per method: share correct, judge-model calls and seconds per
+problem; for the judged methods, the reference's count on the same pools (every cross-cluster pair of
+kept samples: 1 input request + 2 judge calls).
 
-    .venv/bin/python benchmarks/selection.py [--limit 30] [--pool 8] [--json FILE]
+    .venv/bin/python benchmarks/selection.py [--limit 30] [--pool 8] [--methods ...] [--pools-cache F] [--json F]
 """
 
 from __future__ import annotations
@@ -20,7 +25,6 @@ from __future__ import annotations
 import argparse
 import json
 import random
-import re
 import sys
 import time
 from pathlib import Path
@@ -29,48 +33,18 @@ ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 sys.path.insert(0, str(ROOT / "benchmarks"))
 
+from judges import oracle_judge  # noqa: E402
 from mutants import mutants  # noqa: E402
 
 from sstar.judge import Verdict, run_tests  # noqa: E402
-from sstar.models import ScriptedModel  # noqa: E402
-from sstar.pipeline.execution import run_matrix  # noqa: E402
-from sstar.pipeline.selection import normalize_output  # noqa: E402
 from sstar.pipeline import SelectionMethod, SStarConfig  # noqa: E402
 from sstar.pipeline.sstar import SStar  # noqa: E402
-from sstar.problem import Problem, TestType, load_problem, problem_from_dict  # noqa: E402
-from sstar.sandbox.protocol import Limits  # noqa: E402
+from sstar.problem import Problem, load_problem, problem_from_dict  # noqa: E402
 from sstar.sandbox.local import LocalSandbox  # noqa: E402
 
 DATA = ROOT.parent / "shared" / "data"
-METHODS = ("first", "random", "majority", "sstar", "sstar+oracle")
-
-
-def oracle_judge(problem: Problem, correct: str, sandbox) -> ScriptedModel:
-    """Answers judge prompts by running a correct program on the input shown in the prompt."""
-    limits = Limits(time_s=4)
-
-    def right_output(text: str):
-        if problem.test_type is TestType.STDIN:
-            text += "\n"
-        outcome = run_matrix([correct], problem, [text], sandbox, limits)[0][0]
-        return outcome.output if outcome.ok else None
-
-    def answer(stage, messages):
-        content = messages[-1]["content"]
-        shown = re.search(r"### Input\n```\n(.*?)\n```", content, re.S)
-        right = right_output(shown.group(1)) if shown else None
-        if right is None:
-            return "I am not sure."
-        if "### Output A" in content:
-            a = re.search(r"### Output A\n```\n(.*?)\n```", content, re.S).group(1)
-            b = re.search(r"### Output B\n```\n(.*?)\n```", content, re.S).group(1)
-            for label, text in (("A", a), ("B", b)):
-                if normalize_output(problem, text) == right:
-                    return f"ANSWER: {label}"
-            return "Neither looks right."
-        return f"```output\n{right}\n```"
-
-    return ScriptedModel(answer)
+METHODS = ("first", "random", "majority", "sstar", "sstar+oracle", "sstar+noisy")
+NOISE = 0.2
 
 
 def passes(code: str, problem: Problem, sandbox, which: str) -> bool:
@@ -88,37 +62,82 @@ def mutant_pool(problem: Problem, correct: str, sandbox, size: int) -> list[str]
     return pool
 
 
-def pools(sandbox, limit: int, size: int) -> list[tuple[str, Problem, list[str]]]:
-    out = []
-    codeforces = DATA / "codecontests_stdin_dev.jsonl"
+def pools(sandbox, limit: int, size: int, data: Path = DATA, skip: set = frozenset()):
+    """Yields (source, problem, pool); problems in ``skip`` are passed over (already graded)."""
+    for path in sorted((ROOT / "problems").glob("*.json")):
+        problem = load_problem(path)
+        if problem.question_id not in skip:
+            right = (ROOT / "tests" / "reference_solutions" / f"{path.stem}.py").read_text()
+            yield "samples (mutants)", problem, mutant_pool(problem, right, sandbox, size)
+    codeforces = data / "codecontests_stdin_dev.jsonl"
     if codeforces.exists():
         for rec in list(map(json.loads, codeforces.read_text().splitlines()))[:limit]:
             right = rec.pop("solutions")[0]
             rec.pop("incorrect_solutions", None)
             problem = problem_from_dict(rec)
-            out.append(("codeforces (mutants)", problem, mutant_pool(problem, right, sandbox, size)))
-    for path in sorted((ROOT / "problems").glob("*.json")):
-        problem = load_problem(path)
-        right = (ROOT / "tests" / "reference_solutions" / f"{path.stem}.py").read_text()
-        out.append(("samples (mutants)", problem, mutant_pool(problem, right, sandbox, size)))
+            if problem.question_id not in skip:
+                yield "codeforces (mutants)", problem, mutant_pool(problem, right, sandbox, size)
     try:
         from sstar.datasets.humaneval import convert_humaneval, load_humaneval
 
         for rec in convert_humaneval(load_humaneval()[:limit], sandbox):
             right = rec.pop("solutions")[0]
             problem = problem_from_dict(rec)
-            out.append(("humaneval (mutants)", problem, mutant_pool(problem, right, sandbox, size)))
+            if problem.question_id not in skip:
+                yield "humaneval (mutants)", problem, mutant_pool(problem, right, sandbox, size)
     except RuntimeError as exc:
         print(f"HumanEval skipped: {exc}", file=sys.stderr)
-    kattis = DATA / "kattis_gcpc_nwerc_stdin.jsonl"  # last: large secret tests make these the slowest
+    kattis = data / "kattis_gcpc_nwerc_stdin.jsonl"  # last: large secret tests make these the slowest
     if kattis.exists():
         taken = 0
         for rec in list(map(json.loads, kattis.read_text().splitlines())):
             if rec.get("incorrect_solutions") and rec.get("solutions") and taken < limit:
                 wrong, right = rec.pop("incorrect_solutions"), rec.pop("solutions")
-                out.append(("kattis (real wrong submissions)", problem_from_dict(rec), (right[:2] + wrong)[:size]))
+                problem = problem_from_dict(rec)
                 taken += 1
+                if problem.question_id not in skip:
+                    yield "kattis (real wrong submissions)", problem, (right[:2] + wrong)[:size]
+
+
+def graded_pools(sandbox, args) -> list[dict]:
+    """Pools with their public and hidden verdicts. Grading is the slow part: with ``--pools-cache`` each
+    graded pool is appended to that JSONL file as it is done, and a later run reuses (and resumes) it."""
+    cache = args.pools_cache
+    done = [json.loads(line) for line in cache.read_text().splitlines() if line.strip()] \
+        if cache and cache.exists() else []
+    if done and done[-1].get("complete"):
+        return done[:-1]
+    seen = {e["problem"]["question_id"] for e in done}
+    out = list(done)
+    for source, problem, pool in pools(sandbox, args.limit, args.pool, args.data, seen):
+        hidden_ok = [passes(code, problem, sandbox, "private") for code in pool]
+        public_ok = [passes(code, problem, sandbox, "public") for code in pool]
+        entry = {"source": source, "problem": problem.model_dump(mode="json"), "pool": pool,
+                 "hidden_ok": hidden_ok, "public_ok": public_ok}
+        out.append(entry)
+        if cache:
+            with cache.open("a") as fh:
+                fh.write(json.dumps(entry) + "\n")
+        print(f"graded {source}: {problem.question_id}", file=sys.stderr, flush=True)
+    if cache:
+        with cache.open("a") as fh:
+            fh.write(json.dumps({"complete": True}) + "\n")
     return out
+
+
+def config_for(method: str, seed: int) -> SStarConfig:
+    name, _, change = method.partition("@")
+    fields = {"selection": SelectionMethod(name.split("+")[0]), "seed": seed, "model_inputs": 0}
+    if change:
+        key, _, value = change.partition("=")
+        fields[key] = json.loads(value)
+    return SStarConfig(**fields)
+
+
+def reference_calls(clusters) -> int:
+    """The reference's judge-model calls: every pair of kept samples from different clusters, 1 + 2 calls."""
+    sizes = [len(c) for c in clusters]
+    return 3 * sum(sizes[i] * sizes[j] for i in range(len(sizes)) for j in range(i + 1, len(sizes)))
 
 
 def main() -> None:
@@ -126,39 +145,56 @@ def main() -> None:
     parser.add_argument("--limit", type=int, default=30, help="problems taken from each mutant-pool source")
     parser.add_argument("--pool", type=int, default=8, help="largest pool")
     parser.add_argument("--seed", type=int, default=0)
+    parser.add_argument("--data", type=Path, default=DATA, help="the shared data folder (default ../shared/data)")
+    parser.add_argument("--sources", nargs="+", help="only pools whose source starts with one of these")
+    parser.add_argument("--methods", nargs="+", default=list(METHODS))
+    parser.add_argument("--pools-cache", type=Path, help="keep graded pools here and reuse them")
     parser.add_argument("--json", type=Path)
     args = parser.parse_args()
     start = time.perf_counter()
+    rows = []
     with LocalSandbox() as sandbox:
-        rows = []
-        for source, problem, pool in pools(sandbox, args.limit, args.pool):
-            hidden_ok = [passes(code, problem, sandbox, "private") for code in pool]
-            public_ok = [passes(code, problem, sandbox, "public") for code in pool]
+        for entry in graded_pools(sandbox, args):
+            if args.sources and not any(entry["source"].startswith(s) for s in args.sources):
+                continue
+            problem, pool = Problem.model_validate(entry["problem"]), entry["pool"]
+            hidden_ok, public_ok = entry["hidden_ok"], entry["public_ok"]
             if not any(h and p for h, p in zip(hidden_ok, public_ok)) or sum(public_ok) < 2:
                 continue
             order = list(range(len(pool)))
             random.Random(f"{args.seed}:{problem.question_id}").shuffle(order)
             programs = [pool[i] for i in order]
-            row = {"source": source, "problem": problem.question_id, "pool": len(pool),
+            row = {"source": entry["source"], "problem": problem.question_id, "pool": len(pool),
                    "pass_public": sum(public_ok), "correct": sum(h and p for h, p in zip(hidden_ok, public_ok))}
             correct = next(code for code, h, p in zip(pool, hidden_ok, public_ok) if h and p)
-            for method in METHODS:
-                config = SStarConfig(selection=SelectionMethod(method.split("+")[0]), seed=args.seed, model_inputs=0)
-                model = oracle_judge(problem, correct, sandbox) if method.endswith("+oracle") else None
-                result = SStar(model, sandbox, config).select(problem, programs)
-                chosen = order[result.chosen_index]
-                row[method] = bool(hidden_ok[chosen])
+            wrong = tuple(code for code, h, p in zip(pool, hidden_ok, public_ok) if p and not h)
+            for method in args.methods:
+                judge = method.split("@")[0].partition("+")[2]
+                model = (oracle_judge(problem, correct, sandbox) if judge == "oracle" else
+                         oracle_judge(problem, correct, sandbox, NOISE, args.seed, wrong) if judge == "noisy" else None)
+                began = time.perf_counter()
+                result = SStar(model, sandbox, config_for(method, args.seed)).select(problem, programs)
+                row[method] = bool(hidden_ok[order[result.chosen_index]])
                 row[f"{method}_calls"] = result.usage["total"]["calls"]
+                row[f"{method}_s"] = round(time.perf_counter() - began, 2)
+                row[f"{method}_decided_by"] = result.decided_by.value
+                if judge:
+                    row[f"{method}_reference_calls"] = reference_calls(result.clusters)
             rows.append(row)
             print(json.dumps(row), flush=True)
-    summary = {"problems": len(rows), "seconds": round(time.perf_counter() - start, 1), "by_source": {}}
-    for method in METHODS:
-        summary[method] = round(sum(r[method] for r in rows) / max(1, len(rows)), 3)
-        summary[f"{method}_model_calls"] = sum(r[f"{method}_calls"] for r in rows)
+    summary = {"problems": len(rows), "seconds": round(time.perf_counter() - start, 1), "by_source": {}, "methods": {}}
+    n = max(1, len(rows))
+    for method in args.methods:
+        entry = {"correct": round(sum(r[method] for r in rows) / n, 3),
+                 "judge_calls_per_problem": round(sum(r[f"{method}_calls"] for r in rows) / n, 2),
+                 "seconds_per_problem": round(sum(r[f"{method}_s"] for r in rows) / n, 2)}
+        if any(f"{method}_reference_calls" in r for r in rows):
+            entry["reference_calls_per_problem"] = round(sum(r[f"{method}_reference_calls"] for r in rows) / n, 2)
+        summary["methods"][method] = entry
     for source in sorted({r["source"] for r in rows}):
         subset = [r for r in rows if r["source"] == source]
-        summary["by_source"][source] = {"problems": len(subset),
-                                        **{m: round(sum(r[m] for r in subset) / len(subset), 3) for m in METHODS}}
+        summary["by_source"][source] = {"problems": len(subset), **{
+            m: round(sum(r[m] for r in subset) / len(subset), 3) for m in args.methods}}
     print(json.dumps(summary, indent=1))
     if args.json:
         args.json.write_text(json.dumps({"summary": summary, "rows": rows}, indent=1))

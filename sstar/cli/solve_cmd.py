@@ -12,6 +12,8 @@ from rich.live import Live
 from rich.table import Table
 
 from ..pipeline.config import SelectionMethod
+from .common import (ConfigFileOption, JudgeBaseUrlOption, JudgeModelOption, SetOption, StopOption, TemperatureOption,
+                     TopPOption)
 
 EXIT_NO_CODE = 1
 
@@ -47,9 +49,10 @@ class Progress:
             self.clusters = f"sizes {data['sizes']} on {data['inputs']} valid inputs"
         elif kind == "comparison":
             winner = "none" if data["winner"] is None else f"cluster {data['winner']}"
-            self.judged.append(f"{data['cluster_a']} vs {data['cluster_b']}: {winner} ({data['how']})")
+            self.judged.append(f"{data['cluster_a']} vs {data['cluster_b']}: {winner} "
+                               f"({data.get('rule', '')}: {data['how']})")
         elif kind == "chosen":
-            self.stage = f"done: candidate {data['index']}"
+            self.stage = f"done: candidate {data['index']} (decided by {data.get('decided_by', '?')})"
         self.live.update(self._render())
 
 
@@ -78,28 +81,30 @@ def solve(
     selection: Optional[SelectionMethod] = typer.Option(None, "--selection", help="Selection method."),
     sandbox: str = typer.Option("local", "--sandbox", help="Sandbox backend."),
     seed: Optional[int] = typer.Option(None, "--seed"),
-    max_tokens: Optional[int] = typer.Option(None, "--max-tokens", min=16, help="Token budget per answer."),
+    max_tokens: Optional[int] = typer.Option(None, "--max-tokens", min=16, help="Token budget per answer (default: "
+                                             "2048, or reasoning_max_tokens=32768 for a model that thinks)."),
     problem_id: Optional[str] = typer.Option(None, "--problem-id", help="Pick one problem from a .jsonl file."),
     out: Optional[Path] = typer.Option(None, "--out", help="Write the full trace here as JSON."),
+    judge_model: JudgeModelOption = None,
+    judge_base_url: JudgeBaseUrlOption = None,
+    temperature: TemperatureOption = None,
+    top_p: TopPOption = None,
+    stop: StopOption = None,
+    sets: SetOption = None,
+    config_file: ConfigFileOption = None,
 ) -> None:
     """Solve PROBLEM with S*; print the chosen program. Exit 0 with a program, 1 if none produced code, 2 on bad input."""
-    from ..models import ModelError
     from ..pipeline import solve as run_solve
-    from ..pipeline.api import as_config
-    from .common import fail
+    from .common import build_config, model_options
 
     problem = _problem(problem_path, problem_id)
-    config = as_config(None, n=n, rounds=rounds, selection=selection, seed=seed, max_tokens=max_tokens)
-    if base_url and not model:
-        from ..pipeline.api import served_model
-
-        try:
-            model = f"openai:{served_model(base_url)}"
-        except ModelError as exc:
-            fail(str(exc), code=2)
-    options = {"base_url": base_url} if base_url else {}
+    config = build_config(config_file, sets, stop, n=n, rounds=rounds, selection=selection, seed=seed,
+                          max_tokens=max_tokens, temperature=temperature, top_p=top_p)
+    model, options = model_options(model, base_url)
+    judge, judge_options = model_options(judge_model, judge_base_url, "judge model")
     result = _execute(lambda progress: run_solve(problem, model=model, sandbox=sandbox, config=config,
-                                                 on_event=progress, model_options=options), out)
+                                                 on_event=progress, model_options=options, judge_model=judge,
+                                                 judge_options=judge_options), out)
     if result.program is None:
         Console(stderr=True).print("[bold red]no candidate produced code[/]")
         raise typer.Exit(EXIT_NO_CODE)
@@ -116,22 +121,30 @@ def select(
     problem_id: Optional[str] = typer.Option(None, "--problem-id"),
     as_json: bool = typer.Option(False, "--json", help="Print one JSON object (index, path, program, trace)."),
     out: Optional[Path] = typer.Option(None, "--out", help="Write the full trace here as JSON."),
+    judge_model: JudgeModelOption = None,
+    judge_base_url: JudgeBaseUrlOption = None,
+    sets: SetOption = None,
+    config_file: ConfigFileOption = None,
 ) -> None:
     """Choose among existing programs with input synthesis and selection only."""
     from ..pipeline import select as run_select
-    from ..pipeline.api import as_config
-    from .common import read_program
+    from .common import build_config, model_options, read_program
 
     problem = _problem(problem_path, problem_id)
     for path in candidates:
         read_program(str(path))  # a missing or unreadable file: exit 2 with its name
-    config = as_config(None, selection=selection, seed=seed)
-    options = {"base_url": base_url} if base_url else {}
+    config = build_config(config_file, sets, None, selection=selection, seed=seed)
+    model, options = model_options(None if model == "none" and base_url else model, base_url)
+    judge, judge_options = model_options(judge_model, judge_base_url, "judge model")
     result = _execute(lambda progress: run_select(problem, [Path(p) for p in candidates], model=model,
-                                                  config=config, on_event=progress, model_options=options), out)
+                                                  config=config, on_event=progress, model_options=options,
+                                                  judge_model=judge, judge_options=judge_options), out)
     if result.chosen_index is None:
         Console(stderr=True).print("[bold red]no candidate holds a program[/]")
         raise typer.Exit(EXIT_NO_CODE)
+    undecided = f"; never told apart from {list(result.undistinguished)}" if result.undistinguished else ""
+    Console(stderr=True).print(f"chose candidate {result.chosen_index}, decided by {result.decided_by.value}{undecided}",
+                               highlight=False, markup=False)
     if as_json:
         typer.echo(json.dumps({"index": result.chosen_index, "path": str(candidates[result.chosen_index]),
                                **result.to_dict()}))

@@ -56,8 +56,8 @@ class ModelBase:
     # -- the protocol -----------------------------------------------------
     def generate(self, messages: Sequence[Message], *, n: int = 1, temperature: float = 0.7,
                  max_tokens: int = 1024, stop: Sequence[str] = (), seed: int | None = None,
-                 stage: Stage = Stage.OTHER) -> list[Completion]:
-        params = self._params(n, temperature, max_tokens, stop, seed)
+                 stage: Stage = Stage.OTHER, top_p: float | None = None) -> list[Completion]:
+        params = self._params(n, temperature, max_tokens, stop, seed, top_p)
         msgs = check_messages(messages)
         start = time.perf_counter()
         out = self._sample(msgs, params, Stage(stage))
@@ -66,8 +66,8 @@ class ModelBase:
 
     async def agenerate(self, messages: Sequence[Message], *, n: int = 1, temperature: float = 0.7,
                         max_tokens: int = 1024, stop: Sequence[str] = (), seed: int | None = None,
-                        stage: Stage = Stage.OTHER) -> list[Completion]:
-        params = self._params(n, temperature, max_tokens, stop, seed)
+                        stage: Stage = Stage.OTHER, top_p: float | None = None) -> list[Completion]:
+        params = self._params(n, temperature, max_tokens, stop, seed, top_p)
         msgs = check_messages(messages)
         start = time.perf_counter()
         out = await self._asample(msgs, params, Stage(stage))
@@ -95,12 +95,14 @@ class ModelBase:
         return await asyncio.to_thread(self._sample, messages, params, stage)
 
     @staticmethod
-    def _params(n, temperature, max_tokens, stop, seed) -> SamplingParams:
+    def _params(n, temperature, max_tokens, stop, seed, top_p=None) -> SamplingParams:
         if n < 1:
             raise ValueError("n must be at least 1")
         if max_tokens < 1:
             raise ValueError("max_tokens must be at least 1")
         if temperature < 0:
             raise ValueError("temperature must not be negative")
+        if top_p is not None and not 0 < top_p <= 1:
+            raise ValueError("top_p must be in (0, 1]")
         stops = (stop,) if isinstance(stop, str) else tuple(stop or ())
-        return SamplingParams(n=n, temperature=temperature, max_tokens=max_tokens, stop=stops, seed=seed)
+        return SamplingParams(n=n, temperature=temperature, max_tokens=max_tokens, stop=stops, seed=seed, top_p=top_p)

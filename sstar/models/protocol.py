@@ -146,11 +146,11 @@ class Model(Protocol):
 
     def generate(self, messages: Sequence[Message], *, n: int = 1, temperature: float = 0.7,
                  max_tokens: int = 1024, stop: Sequence[str] = (), seed: int | None = None,
-                 stage: Stage = Stage.OTHER) -> list[Completion]: ...
+                 stage: Stage = Stage.OTHER, top_p: float | None = None) -> list[Completion]: ...
 
     async def agenerate(self, messages: Sequence[Message], *, n: int = 1, temperature: float = 0.7,
                         max_tokens: int = 1024, stop: Sequence[str] = (), seed: int | None = None,
-                        stage: Stage = Stage.OTHER) -> list[Completion]: ...
+                        stage: Stage = Stage.OTHER, top_p: float | None = None) -> list[Completion]: ...
 
     def config(self) -> dict[str, Any]:
         """The resolved settings (no secrets), for run records."""

@@ -70,39 +70,57 @@ def _model(model: Union[Model, str, None], needed: bool, **options: Any) -> Opti
 class _Resources:
     """Creates what the caller did not pass, and closes only that."""
 
-    def __init__(self, model, sandbox, needed_model: bool, model_options: dict) -> None:
+    def __init__(self, model, sandbox, needed_model: bool, model_options: dict, judge_model=None,
+                 judge_options: Optional[dict] = None) -> None:
         from ..sandbox import make_sandbox
 
         self.own_model = model is None or isinstance(model, str)
+        self.own_judge = isinstance(judge_model, str)
         self.own_sandbox = sandbox is None or isinstance(sandbox, str)
         self.model = _model(model, needed_model, **model_options)
+        try:
+            self.judge = _model(judge_model, False, **(judge_options or {})) if judge_model is not None else None
+        except BaseException:
+            self._close_model()
+            raise
         self.sandbox = make_sandbox(sandbox or "local") if self.own_sandbox else sandbox
+
+    def _close_model(self) -> None:
+        if self.own_model and self.model is not None:
+            self.model.close()
 
     def close(self) -> None:
         if self.own_sandbox:
             self.sandbox.close()
-        if self.own_model and self.model is not None:
-            self.model.close()
+        self._close_model()
+        if self.own_judge and self.judge is not None:
+            self.judge.close()
 
 
 def solve(problem: ProblemLike, model: Union[Model, str, None] = None, sandbox: Union[Sandbox, str, None] = None,
           config: Union[SStarConfig, dict, None] = None, on_event: Optional[Event] = None,
-          model_options: Optional[dict] = None) -> SolveResult:
-    """Run S* on one problem: generate, debug, synthesize inputs, select."""
+          model_options: Optional[dict] = None, judge_model: Union[Model, str, None] = None,
+          judge_options: Optional[dict] = None) -> SolveResult:
+    """Run S* on one problem: generate, debug, synthesize inputs, select.
+
+    ``judge_model`` (default: ``model``) writes the test inputs, predicts outputs and judges pairs.
+    """
     prob, cfg = as_problem(problem), as_config(config)
-    res = _Resources(model, sandbox, True, model_options or {})
+    res = _Resources(model, sandbox, True, model_options or {}, judge_model, judge_options)
     try:
-        return SStar(res.model, res.sandbox, cfg, on_event).solve(prob)
+        return SStar(res.model, res.sandbox, cfg, on_event, judge_model=res.judge).solve(prob)
     finally:
         res.close()
 
 
 def select(problem: ProblemLike, programs: Sequence[Union[str, Path]], model: Union[Model, str, None] = None,
            sandbox: Union[Sandbox, str, None] = None, config: Union[SStarConfig, dict, None] = None,
-           on_event: Optional[Event] = None, model_options: Optional[dict] = None) -> SolveResult:
+           on_event: Optional[Event] = None, model_options: Optional[dict] = None,
+           judge_model: Union[Model, str, None] = None, judge_options: Optional[dict] = None) -> SolveResult:
     """Input synthesis and selection over programs you already have (code strings or paths).
 
     ``model=None`` (or ``"none"``) asks no model: Hypothesis inputs, clustering and the tie rules decide.
+    ``judge_model`` judges instead of ``model`` (selection only uses the judge side).
     """
     prob, cfg = as_problem(problem), as_config(config)
     codes, paths = [], []
@@ -113,8 +131,8 @@ def select(problem: ProblemLike, programs: Sequence[Union[str, Path]], model: Un
         else:
             codes.append(str(p))
             paths.append(None)
-    res = _Resources(model, sandbox, False, model_options or {})
+    res = _Resources(model, sandbox, False, model_options or {}, judge_model, judge_options)
     try:
-        return SStar(res.model, res.sandbox, cfg, on_event).select(prob, codes, paths)
+        return SStar(res.model, res.sandbox, cfg, on_event, judge_model=res.judge).select(prob, codes, paths)
     finally:
         res.close()

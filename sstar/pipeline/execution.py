@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import enum
 import json
 from dataclasses import dataclass
 from typing import Sequence
@@ -11,21 +12,37 @@ from ..problem import Problem, TestType
 from ..sandbox.protocol import ExecRequest, Limits, Mode, Sandbox
 
 
+class Status(str, enum.Enum):
+    """What a program did on an input with no expected output."""
+
+    OK = "ok"
+    WRONG_ANSWER = "wrong_answer"  #: a functional result that is not JSON-comparable
+    TIME_LIMIT = "time_limit"
+    MEMORY_LIMIT = "memory_limit"
+    RUNTIME_ERROR = "runtime_error"
+    OUTPUT_LIMIT = "output_limit"
+    INFRA_ERROR = "infra_error"
+    NO_RESULT = "no_result"  #: a functional call that returned nothing readable
+
+
 @dataclass(frozen=True)
 class Outcome:
     """A program's behaviour on one input: ``ok`` with its output, or how it failed."""
 
-    status: str  # "ok" or a verdict name (runtime_error, time_limit, ...)
+    status: Status
     output: str
     cpu_s: float
 
+    def __post_init__(self) -> None:
+        object.__setattr__(self, "status", Status(self.status))
+
     @property
     def ok(self) -> bool:
-        return self.status == "ok"
+        return self.status is Status.OK
 
     @property
     def signature(self) -> str:
-        return f"{self.status}:{self.output}" if self.ok else self.status
+        return f"{self.status.value}:{self.output}" if self.ok else self.status.value
 
 
 def _normalize_stdout(raw: bytes) -> str:

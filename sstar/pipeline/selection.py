@@ -1,31 +1,26 @@
-"""Stage 4: choosing one program. Clusters by behaviour, then pairwise differential judging.
+"""Stage 4: choosing one program. Clusters by behaviour, then a round-robin of pair decisions.
 
 Only one representative per cluster is compared, so judge calls grow with the
-number of clusters, not of samples. A pair is decided without the model when
-one side fails on a valid input and the other does not; otherwise by the
-model's expected output when it matches exactly one side; otherwise by the
-judge asked twice in swapped order (a win counts only when both agree).
+number of clusters, not of samples; a pair whose result cannot change the
+winner is skipped. Each pair is decided by a :class:`~.pair_judge.PairJudge`:
+a consistent win is 1 point, a consistent tie half a point each, anything
+else nothing. Programs that cannot run rank below every runnable one.
 """
 
 from __future__ import annotations
 
-import json
-import re
+import ast
 from dataclasses import dataclass
 from typing import Awaitable, Callable, Optional, Sequence
 
 from ..models.protocol import Stage
-from ..problem import Problem, TestType
+from ..problem import Problem
+from .config import TournamentMode
 from . import prompts
-from .execution import Outcome, _normalize_stdout
-from ..fences import extract_blocks
-from .records import Comparison
-
-Ask = Callable[[list, Stage], Awaitable[Optional[str]]]
-Shrink = Callable[[int, int, str, Outcome, Outcome], Awaitable[tuple[str, Outcome, Outcome]]]
-
-
-CRASHES = ("runtime_error", "no_result", "wrong_answer")
+from .execution import Outcome
+from .pair_judge import (CRASHES, Pair, PairJudge, PairVerdict, both_orders, normalize_output,  # noqa: F401
+                         parse_verdict)
+from .records import Comparison, DecidedBy, PairDecision, Rule, SynthesizedInput
 
 
 @dataclass
@@ -75,98 +70,122 @@ def pick(clusters: Sequence[Cluster], wins: Sequence[int]) -> int:
     return min(range(len(clusters)), key=lambda k: (-wins[k], -clusters[k].size, clusters[k].cpu, k))
 
 
-_ANSWER = re.compile(r"ANSWER\s*[:：]?\s*\**\s*\(?([AB])\b", re.I)
+def runnable(code: Optional[str]) -> bool:
+    """Non-empty Python that compiles: empty files, syntax errors and other languages are not."""
+    if code is None or not code.strip():
+        return False
+    try:
+        ast.parse(code)
+    except (SyntaxError, ValueError):
+        return False
+    return True
 
 
-def parse_verdict(answer: Optional[str]) -> Optional[str]:
-    """'A', 'B' or None (unreadable: no decision, never a crash)."""
-    if not answer:
-        return None
-    found = _ANSWER.findall(answer)
-    if found:
-        return found[-1].upper()
-    tail = answer.strip().splitlines()[-1:] or [""]
-    bare = re.fullmatch(r"\W*(?:output|program)?\s*([AB])\W*", tail[0], re.I)
-    return bare.group(1).upper() if bare else None
+def pick(clusters: Sequence[Cluster], scores: Sequence[float]) -> int:
+    """The winner: most points, then the larger cluster, then the faster program."""
+    return min(range(len(clusters)), key=lambda k: (-scores[k], -clusters[k].size, clusters[k].cpu, k))
 
 
-def normalize_output(problem: Problem, text: str) -> Optional[str]:
-    if problem.test_type is TestType.FUNCTIONAL:
-        try:
-            return json.dumps(json.loads(text.strip()), sort_keys=True)
-        except ValueError:
-            return None
-    return _normalize_stdout(text.encode())
+_POINTS = {PairDecision.A: (1.0, 0.0), PairDecision.B: (0.0, 1.0), PairDecision.TIE: (0.5, 0.5),
+           PairDecision.NONE: (0.0, 0.0)}
 
 
-async def judge_pair(problem: Problem, text: str, out_a: Outcome, out_b: Outcome, ask: Optional[Ask],
-                     expected_first: bool) -> tuple[Optional[str], str, tuple[str, ...]]:
-    """('A' | 'B' | None, how it was decided, the model's raw answers)."""
-    if out_a.ok != out_b.ok:
-        failed = out_b if out_a.ok else out_a
-        if failed.status in CRASHES:  # a crash on a valid input is a bug; slowness may be our input's size
-            return ("A" if out_a.ok else "B"), f"execution: the other program ended in {failed.status}", ()
-        return None, f"one program ended in {failed.status}", ()
-    if not out_a.ok:
-        return None, "both programs failed on the input", ()
-    if ask is None:
-        return None, "no model to judge", ()
-    answers: list[str] = []
-    if expected_first:
-        reply = await ask(prompts.expected_output(problem, text), Stage.JUDGE)
-        answers.append(reply or "")
-        blocks = extract_blocks(reply or "", {"output", "", "text", "json"})
-        expected = normalize_output(problem, blocks[-1]) if blocks else None
-        if expected is not None and (expected == out_a.output) != (expected == out_b.output):
-            return ("A" if expected == out_a.output else "B"), "expected_output", tuple(answers)
-    first = await ask(prompts.judge_pair(problem, text, out_a.output, out_b.output), Stage.JUDGE)
-    second = await ask(prompts.judge_pair(problem, text, out_b.output, out_a.output), Stage.JUDGE)
-    answers += [first or "", second or ""]
-    v1, v2 = parse_verdict(first), parse_verdict(second)
-    if v1 is None or v2 is None:
-        return None, "judge answer unreadable", tuple(answers)
-    if v1 == "A" and v2 == "B":
-        return "A", "judge", tuple(answers)
-    if v1 == "B" and v2 == "A":
-        return "B", "judge", tuple(answers)
-    return None, "judge disagreed with itself", tuple(answers)
+async def tournament(problem: Problem, clusters: list[Cluster], inputs: Sequence[str], reps: dict[int, list[Outcome]],
+                     valid: Sequence[bool], codes: dict[int, str], judge: PairJudge,
+                     on_comparison: Callable[[Comparison], None] = lambda c: None,
+                     mode: TournamentMode = TournamentMode.CHAMPION,
+                     ) -> tuple[int, list[float], list[Comparison], list[SynthesizedInput]]:
+    """The winning cluster, each cluster's points, the comparisons made and the inputs written for pairs.
 
+    ``round_robin``: every pair, most points wins; a pair that cannot change who leads is skipped.
+    ``champion``: the largest cluster meets each other one in rank order and the pair's winner stays
+    (a tie or no decision keeps it): one comparison per cluster instead of one per pair.
+    """
+    scores = [0.0] * len(clusters)
+    comparisons: list[Comparison] = []
+    written: list[SynthesizedInput] = []
 
-async def tournament(problem: Problem, clusters: list[Cluster], inputs: Sequence[str],
-                     reps: dict[int, list[Outcome]], valid: Sequence[bool], ask: Optional[Ask],
-                     shrink: Shrink, expected_first: bool,
-                     on_comparison: Callable[[Comparison], None] = lambda c: None) -> tuple[list[int], list[Comparison]]:
-    """Every pair of clusters on its smallest distinguishing input."""
-    wins = [0] * len(clusters)
-    comparisons = []
+    async def play(a: int, b: int) -> PairDecision:
+        ra, rb = clusters[a].rep, clusters[b].rep
+        verdict = await judge.decide(problem, Pair(a, b, ra, rb, codes[ra], codes[rb], inputs, reps[ra], reps[rb],
+                                                   valid))
+        points = _POINTS[verdict.decision]
+        scores[a] += points[0]
+        scores[b] += points[1]
+        winner = {PairDecision.A: a, PairDecision.B: b}.get(verdict.decision)
+        record = Comparison(a, b, verdict.input, verdict.output_a, verdict.output_b, winner, verdict.how,
+                            verdict.answers, verdict.decision, verdict.rule, ra, rb, verdict.inputs_shown)
+        comparisons.append(record)
+        written.extend(verdict.new_inputs)
+        on_comparison(record)
+        return verdict.decision
+
+    if mode is TournamentMode.CHAMPION:
+        champion = 0
+        for challenger in range(1, len(clusters)):
+            if await play(champion, challenger) is PairDecision.B:
+                champion = challenger
+        return champion, scores, comparisons, written
+    remaining = [len(clusters) - 1] * len(clusters)
     for a in range(len(clusters)):
         for b in range(a + 1, len(clusters)):
-            ra, rb = clusters[a].rep, clusters[b].rep
-            differing = [i for i, ok in enumerate(valid) if ok and reps[ra][i].signature != reps[rb][i].signature]
-            if not differing:
+            remaining[a] -= 1
+            remaining[b] -= 1
+            leader = max(scores)
+            if scores[a] + remaining[a] + 1 < leader and scores[b] + remaining[b] + 1 < leader:
                 continue
-            # A crash on a valid input where the other program answers decides the pair, on any input.
-            crash_a = [k for k in differing if reps[ra][k].status in CRASHES and reps[rb][k].ok]
-            crash_b = [k for k in differing if reps[rb][k].status in CRASHES and reps[ra][k].ok]
-            if bool(crash_a) != bool(crash_b):
-                k = min(crash_a or crash_b, key=lambda j: len(inputs[j]))
-                loser = reps[ra][k] if crash_a else reps[rb][k]
-                winner = b if crash_a else a
-                wins[winner] += 1
-                record = Comparison(a, b, inputs[k], reps[ra][k].output or reps[ra][k].status,
-                                    reps[rb][k].output or reps[rb][k].status, winner,
-                                    f"execution: the other program ended in {loser.status}")
-                comparisons.append(record)
-                on_comparison(record)
-                continue
-            i = min(differing, key=lambda k: (not (reps[ra][k].ok and reps[rb][k].ok), len(inputs[k])))
-            text, out_a, out_b = await shrink(ra, rb, inputs[i], reps[ra][i], reps[rb][i])
-            verdict, how, answers = await judge_pair(problem, text, out_a, out_b, ask, expected_first)
-            winner = None if verdict is None else (a if verdict == "A" else b)
-            if winner is not None:
-                wins[winner] += 1
-            record = Comparison(a, b, text, out_a.output or out_a.status, out_b.output or out_b.status,
-                                winner, how, answers)
-            comparisons.append(record)
-            on_comparison(record)
-    return wins, comparisons
+            await play(a, b)
+    return pick(clusters, scores), scores, comparisons, written
+
+
+_BY_EXECUTION = (Rule.CRASH, Rule.TIME_LIMIT)
+
+
+def explain(chosen: int, clusters: Sequence[Cluster], comparisons: Sequence[Comparison],
+            all_kept: Sequence[int]) -> tuple[DecidedBy, tuple[int, ...]]:
+    """What decided the choice of cluster ``chosen``, and the kept candidates never told apart from it."""
+    decided_with: set[int] = set()
+    won_by: list[Rule] = []
+    for comp in comparisons:
+        if chosen not in (comp.cluster_a, comp.cluster_b) or comp.decision in (PairDecision.NONE, PairDecision.TIE):
+            continue
+        other = comp.cluster_b if comp.cluster_a == chosen else comp.cluster_a
+        decided_with.add(other)
+        if comp.winner == chosen:
+            won_by.append(comp.rule)
+    told_apart = {m for k in decided_with for m in clusters[k].members}
+    rep = clusters[chosen].rep
+    undistinguished = tuple(sorted(m for m in all_kept if m != rep and m not in told_apart))
+    if any(rule not in _BY_EXECUTION for rule in won_by):
+        return DecidedBy.JUDGE, undistinguished
+    if won_by:
+        return DecidedBy.EXECUTION, undistinguished
+    return DecidedBy.TIE_BREAK, undistinguished
+
+
+async def judge_programs(problem: Problem, codes: dict[int, str],
+                         ask: Optional[Callable[[list, Stage], Awaitable[Optional[str]]]],
+                         max_programs: int) -> tuple[int, DecidedBy, tuple[int, ...]]:
+    """The ``llm_judge`` baseline: the judge reads two programs (no execution), both orders, round-robin."""
+    unique: dict[str, int] = {}
+    for k, code in codes.items():
+        unique.setdefault(code, k)
+    reps = list(unique.values())[:max_programs]
+    scores = {k: 0.0 for k in reps}
+    decided: dict[int, set[int]] = {k: set() for k in reps}
+    if ask is not None:
+        for i, a in enumerate(reps):
+            for b in reps[i + 1:]:
+                first = parse_verdict(await ask(prompts.judge_programs(problem, codes[a], codes[b]), Stage.JUDGE))
+                second = parse_verdict(await ask(prompts.judge_programs(problem, codes[b], codes[a]), Stage.JUDGE))
+                decision = both_orders(first, second)
+                points = _POINTS[decision]
+                scores[a] += points[0]
+                scores[b] += points[1]
+                if decision in (PairDecision.A, PairDecision.B):
+                    decided[a].add(b)
+                    decided[b].add(a)
+    choice = max(reps, key=lambda k: (scores[k], -reps.index(k)))
+    told_apart = decided[choice] | {choice}
+    undistinguished = tuple(k for k in codes if k not in told_apart)
+    return choice, (DecidedBy.JUDGE if scores[choice] >= 1 else DecidedBy.TIE_BREAK), undistinguished

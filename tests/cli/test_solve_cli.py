@@ -14,6 +14,8 @@ from sstar.models import Stage
 
 
 def stage_of(content: str) -> Stage:
+    if "new, valid test inputs" in content:
+        return Stage.SYNTHESIZE
     if "### Output A" in content or "exact correct output" in content or "### Program A" in content:
         return Stage.JUDGE
     if "### Your program:" in content:

@@ -8,7 +8,7 @@ import pytest
 
 import sstar
 from sstar.models import ScriptedModel, Stage
-from sstar.pipeline import SelectionMethod, SStarConfig
+from sstar.pipeline import DecidedBy, PairDecision, RoundVerdict, Rule, SelectionMethod, SStarConfig
 from sstar.problem import Problem, TestCase, TestType
 
 STARTER = "class Solution:\n    def largest(self, nums: List[int]) -> int:\n        "
@@ -47,10 +47,10 @@ def oracle(stage, messages, generate=(GOOD,), debug=GOOD, judge_text=None, synth
         return "\n".join(f"```json\n{s}\n```" for s in synth.split("|"))
     if judge_text is not None:
         return judge_text
-    nums = json.loads(re.search(r"### Input\n```\n(.*?)\n```", content, re.S).group(1))
+    nums = json.loads(re.search(r"### Input(?: 1)?\n```\n(.*?)\n```", content, re.S).group(1))
     right = str(max(nums))
     if "### Output A" in content:
-        a = re.search(r"### Output A\n```\n(.*?)\n```", content, re.S).group(1)
+        a = re.search(r"### Output A(?: on input 1)?\n```\n(.*?)\n```", content, re.S).group(1)
         return "Reasoning...\nANSWER: A" if a.strip() == right else "Reasoning...\nANSWER: B"
     return f"Step by step...\n```output\n{right}\n```"
 
@@ -76,7 +76,7 @@ def test_a_buggy_candidate_is_fixed_by_debugging(sandbox):
     model = script(generate=(FAILS_PUBLIC,), debug=GOOD)
     result = sstar.solve(PROBLEM, model=model, sandbox=sandbox, config=config(n=1))
     cand = result.candidates[0]
-    assert [r.verdict for r in cand.history] == ["wrong_answer", "accepted"]
+    assert [r.verdict for r in cand.history] == [RoundVerdict.WRONG_ANSWER, RoundVerdict.ACCEPTED]
     assert cand.code == GOOD and result.program == GOOD
     debug_prompt = next(m for s, m, _ in model.calls if s is Stage.DEBUG)[-1]["content"]
     assert "Expected output" in debug_prompt and "Your output" in debug_prompt and "min(nums)" in debug_prompt
@@ -101,7 +101,7 @@ def test_candidates_passing_public_tests_are_told_apart_and_the_right_one_chosen
         assert result.program == GOOD, result.comparisons
         assert len(result.clusters) == 2 and len(result.comparisons) == 1
         comp = result.comparisons[0]
-        assert comp.how == ("expected_output" if judge_first else "judge")
+        assert comp.rule is (Rule.EXPECTED_OUTPUT if judge_first else Rule.JUDGE)
         assert len(json.loads(comp.input)) == 3  # shrunk to a small distinguishing input
 
 
@@ -117,7 +117,9 @@ def test_an_input_that_crashes_every_candidate_is_dropped(sandbox):
 def test_an_unreadable_judge_answer_is_no_decision_not_a_crash(sandbox):
     model = script(generate=(SUBTLE, GOOD), judge_text="Both look fine to me!")
     result = sstar.solve(PROBLEM, model=model, sandbox=sandbox, config=config())
-    assert result.comparisons[0].winner is None and result.comparisons[0].how == "judge answer unreadable"
+    comp = result.comparisons[0]
+    assert comp.winner is None and comp.decision is PairDecision.NONE and comp.rule is Rule.JUDGE_UNREADABLE
+    assert result.decided_by is DecidedBy.TIE_BREAK and result.undistinguished
     assert result.program in (GOOD, SUBTLE)
 
 
@@ -209,4 +211,5 @@ def test_a_crash_on_any_valid_input_decides_a_pair_without_the_judge(sandbox):
     model = script(generate=(crashy, GOOD), judge_text="no idea")
     result = sstar.solve(PROBLEM, model=model, sandbox=sandbox, config=config(hypothesis_inputs=30))
     assert result.program == GOOD
-    assert result.comparisons[0].how.startswith("execution") and result.usage.get("judge", {}).get("calls", 0) == 0
+    assert result.comparisons[0].rule is Rule.CRASH and result.usage.get("judge", {}).get("calls", 0) == 0
+    assert result.decided_by is DecidedBy.EXECUTION

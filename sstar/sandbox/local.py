@@ -18,6 +18,7 @@ from dataclasses import dataclass, replace
 
 from .cgroups import reap_stale, remove_worker, worker_cgroup_name
 from .isolation import Isolation, available, base_interpreter, worker_argv, worker_source
+from .guest import wire
 from .pool import FramedWorker, SandboxStartError, WorkerDied, WorkerPool, kernel_info, kernel_warnings
 from .protocol import SandboxInfo
 from .view import find_seccomp_bindings, package_paths
@@ -118,7 +119,7 @@ class _Worker(FramedWorker):
 
     def close(self) -> None:
         try:
-            self.send({"op": "exit"})
+            self.send({"op": wire.OP_EXIT})
             self.proc.wait(timeout=2)
         except (WorkerDied, subprocess.TimeoutExpired):
             pass

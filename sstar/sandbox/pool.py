@@ -9,15 +9,14 @@ that cannot start into ``infra_error`` results, never an exception.
 from __future__ import annotations
 
 import base64
-import json
 import logging
 import queue
-import struct
 import threading
 import time
 from concurrent.futures import ThreadPoolExecutor
 from typing import Sequence
 
+from .guest import wire
 from .protocol import ExecRequest, ExecResult, ExecStatus, SandboxInfo
 
 log = logging.getLogger(__name__)
@@ -50,9 +49,8 @@ class FramedWorker:
         return "no message"
 
     def send(self, msg: dict) -> None:
-        data = json.dumps(msg, separators=(",", ":")).encode()
         try:
-            self._write(struct.pack(">I", len(data)) + data)
+            self._write(wire.frame(msg))
         except OSError as exc:
             raise WorkerDied(f"worker {self.index} is gone ({exc})") from exc
 
@@ -71,21 +69,25 @@ class FramedWorker:
 
     def recv(self, timeout: float) -> dict:
         deadline = time.monotonic() + timeout
-        (length,) = struct.unpack(">I", self._read(4, deadline))
-        return json.loads(self._read(length, deadline))
+        (length,) = wire.HEADER.unpack(self._read(wire.HEADER.size, deadline))
+        return wire.unframe(self._read(length, deadline))
 
     def greet(self) -> None:
         self.hello = self.recv(READY_TIMEOUT_S)
         if self.hello.get("fatal"):
             self.kill()
             raise WorkerDied(self.hello["fatal"])
+        if self.hello.get("protocol") != wire.PROTOCOL_VERSION:
+            self.kill()
+            raise WorkerDied(f"the sandbox worker speaks protocol {self.hello.get('protocol')}, this harness "
+                             f"{wire.PROTOCOL_VERSION}: rebuild the sandbox image (sstar sandbox build --force)")
 
     def kill(self) -> None:
         raise NotImplementedError
 
     def close(self) -> None:
         try:
-            self.send({"op": "exit"})
+            self.send({"op": wire.OP_EXIT})
         except WorkerDied:
             pass
         self.kill()
@@ -203,7 +205,7 @@ class WorkerPool:
 
     def _exchange(self, worker: FramedWorker, request: ExecRequest) -> dict:
         msg = {
-            "op": "run",
+            "op": wire.OP_RUN,
             "code": request.code,
             "mode": request.mode.value,
             "stdin": request.stdin,

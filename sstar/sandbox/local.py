@@ -52,6 +52,10 @@ class LocalSandboxConfig:
     seccomp: bool = True
     """The seccomp filter (needs libseccomp's Python bindings for the interpreter: python3-seccomp);
     False runs without it, with a warning. Missing bindings with True: the sandbox refuses to start."""
+    isolate_tests: bool = False
+    """Every test in a process of its own (fork per test). Default: a program's tests run in sequence in one
+    confined process (compiled once), each with its own input, output, accounting and verdict; a test that
+    times out, crashes, runs out of memory or leaves state behind is followed by a fresh process."""
 
 
 class _Worker(FramedWorker):
@@ -135,6 +139,7 @@ class LocalSandbox(WorkerPool):
         base = config or LocalSandboxConfig()
         self.config = replace(base, **overrides)
         super().__init__(self.config.workers or os.cpu_count() or 1)
+        self.isolate_tests = self.config.isolate_tests
         self.python = self.config.python or base_interpreter()
         self.worker_file = worker_source()
         self._isolation: Isolation | None = None

@@ -16,6 +16,7 @@ import time
 from concurrent.futures import ThreadPoolExecutor
 from typing import Sequence
 
+from . import batching
 from .guest import wire
 from .protocol import ExecRequest, ExecResult, ExecStatus, SandboxInfo
 
@@ -100,6 +101,9 @@ class WorkerPool:
 
     recycle_after: int | None = None
     """Replace a worker after this many runs (None: never)."""
+
+    isolate_tests: bool = False
+    """Every test in a process of its own (fork per test), never a program's tests in one process."""
 
     def __init__(self, size: int) -> None:
         self.size = size
@@ -200,7 +204,7 @@ class WorkerPool:
                 self._release(None)
                 continue
             self._release(worker)
-            return _to_result(reply)
+            return to_result(reply)
         return ExecResult.infra(f"sandbox worker failed twice: {last}")
 
     def _exchange(self, worker: FramedWorker, request: ExecRequest) -> dict:
@@ -220,12 +224,31 @@ class WorkerPool:
     def run_many(self, requests: Sequence[ExecRequest]) -> list[ExecResult]:
         if len(requests) <= 1:
             return [self.run(r) for r in requests]
+        if not self.isolate_tests:
+            return batching.run_many(self, requests)
         with ThreadPoolExecutor(max_workers=min(self.size, len(requests))) as pool:
             return list(pool.map(self.run, requests))
 
+    def run_program(self, requests: Sequence[ExecRequest], stop_after_failure: bool = False) -> list[ExecResult]:
+        if self.isolate_tests or len(requests) <= 1:
+            results = []
+            for request in requests:
+                results.append(self.run(request))
+                if stop_after_failure and _failed(results[-1]):
+                    break
+            return results
+        return batching.run_program(self, requests, stop_after_failure)
 
 
-def _to_result(reply: dict) -> ExecResult:
+
+def _failed(result: ExecResult) -> bool:
+    """Did not end cleanly (the batch's rule, see guest/_sstar_batch_run.failed)."""
+    return (result.status is not ExecStatus.COMPLETED or result.exit_code != 0 or result.signal is not None
+            or result.timed_out or result.cpu_exceeded or result.output_exceeded or result.memory_exceeded
+            or result.exception is not None)
+
+
+def to_result(reply: dict) -> ExecResult:
     if reply.get("infra"):
         return ExecResult.infra(str(reply["infra"]))
     return ExecResult(

@@ -32,8 +32,9 @@ BATCH_RESULT = "batch_result"
 
 RUN_FIELDS = ("code", "mode", "stdin", "args", "func_name", "limits")
 """An OP_RUN order. ``limits``: LIMIT_FIELDS; ``args``: one JSON text per argument (functional mode)."""
-BATCH_FIELDS = ("code", "mode", "func_name", "limits", "tests")
-"""An OP_BATCH order; ``tests``: a list of ``{"stdin": str, "args": [str, ...]}``."""
+BATCH_FIELDS = ("code", "mode", "func_name", "limits", "tests", "stop_after_failure")
+"""An OP_BATCH order; ``tests``: a list of ``{"stdin": str, "args": [str, ...]}``; ``stop_after_failure``:
+no test after the first that does not end cleanly (a time-out, a crash, a non-zero exit...)."""
 LIMIT_FIELDS = ("cpu_s", "wall_s", "memory_mb", "output_bytes", "file_bytes", "nproc", "nofile")
 RESULT_FIELDS = ("exit_code", "signal", "timed_out", "cpu_exceeded", "output_exceeded", "memory_exceeded",
                  "cpu_s", "wall_s", "max_rss_kb", "stdout_b64", "stderr", "exception", "result")

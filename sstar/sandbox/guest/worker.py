@@ -31,6 +31,8 @@ from _sstar_kernel import Kernel  # noqa: E402
 from _sstar_supervise import supervise  # noqa: E402
 from _sstar_os import (PR_SET_CHILD_SUBREAPER, Channel, Scratch, _libc, kill_everything,  # noqa: E402
                        prctl, uid_can_run_python)
+from _sstar_batch import serve_tests  # noqa: E402
+from _sstar_batch_run import run_batch  # noqa: E402
 import wire  # noqa: E402
 
 sys.path.remove(_HERE)  # a program imports from the standard library, never from the worker's folder
@@ -118,7 +120,7 @@ class Worker:
                 self.kernel.close()
                 return
             try:
-                reply = self.run(msg)
+                reply = run_batch(self, msg) if op == wire.OP_BATCH else self.run(msg)
             except Exception as exc:  # the sandbox failed, not the program: never reuse this worker
                 reply = {"type": "result", "infra": f"{type(exc).__name__}: {exc}", "retire": True}
             self.channel.send(reply)
@@ -143,18 +145,7 @@ class Worker:
         except OSError as exc:
             standby.close()
             return {"type": "result", "infra": f"scratch reset failed: {exc}", "retire": True}
-        stdin_path = self.stdin_path
-        try:
-            os.unlink(stdin_path)
-        except FileNotFoundError:
-            pass
-        fd = os.open(stdin_path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o444)
-        try:
-            data = memoryview(msg.get("stdin", "").encode())
-            while data:
-                data = data[os.write(fd, data):]
-        finally:
-            os.close(fd)
+        self.write_stdin(msg.get("stdin", ""))
         header = json.dumps({k: msg.get(k) for k in ("mode", "args", "func_name", "limits")}).encode()
         body = msg["code"].encode("utf-8", "surrogatepass")  # compiled by the test's process, under its limits
         cgroup = standby.cgroup
@@ -187,6 +178,20 @@ class Worker:
             standby.close()
             self.kernel.done(cgroup)
 
+    def write_stdin(self, text: str) -> None:
+        """The next test's input, in a fresh read-only file its process opens as its standard input."""
+        try:
+            os.unlink(self.stdin_path)
+        except FileNotFoundError:
+            pass
+        fd = os.open(self.stdin_path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o444)
+        try:
+            data = memoryview(text.encode("utf-8", "surrogatepass"))
+            while data:
+                data = data[os.write(fd, data):]
+        finally:
+            os.close(fd)
+
     def _fork_standby(self) -> "Standby":
         """A child forked ahead of time, already confined; it waits for its test on a pipe.
 
@@ -209,6 +214,9 @@ class Worker:
                 msg = read_order(CTL_FD)
                 if msg is None:  # the worker is shutting down
                     os._exit(0)
+                if msg.get("batch"):
+                    serve_tests(msg, self.stdin_path, self.scratch.path, self.shm.path if self.shm else None,
+                                self.base_vm)
                 os.close(CTL_FD)
                 start(msg, self.stdin_path, self.scratch.path, self.base_vm)
             except BaseException as exc:  # noqa: BLE001 - set-up failed before the program ran

@@ -1,0 +1,216 @@
+"""A program's tests in one confined process: the child's side (``serve_tests``).
+
+As LiveCodeBench's grader does, a program is compiled once and its tests run one after another in
+the same process, each on its own input, with its own output capture, CPU, memory and exit status.
+Each test runs the compiled module afresh in a new namespace (what a fresh process would see), with
+the state a fresh process starts from restored (random, decimal context, recursion and int-digit
+limits). After each test the process checks that nothing it cannot reset is left behind -- a live
+thread or child process, a replaced ``sys.stdin``/``stdout``/builtin, a signal handler, a pending
+alarm, an open descriptor, a file in the scratch directory, SysV IPC objects, changed limits or
+environment, memory the program kept -- and if anything is, the test still gets its verdict but the
+process ends: the remaining tests continue in a fresh, freshly confined one.
+
+Child to worker, one JSON line each on fd 3: ``{"ready": cpu}`` once, then per test ``{"start": i}``,
+the program's own ``result``/``exception`` lines, and ``{"end": i, "exit": status, "cpu": s,
+"rss_kb": peak, "retire": why}``. The worker hands over the next test (``{"index", "args"}``, its
+input already in the input file) on the order pipe only after it has read the end line and drained
+the output pipes, so every byte on them belongs to the test in progress.
+"""
+
+from __future__ import annotations
+
+import builtins
+import gc
+import io
+import json
+import os
+import resource
+import signal
+import sys
+
+from _sstar_child import CTL_FD, apply_limits, execute, read_order
+
+MEMORY_SLACK = 16 << 20  # bytes a process may keep after a test before it is replaced
+SIGNALS = (signal.SIGINT, signal.SIGTERM, signal.SIGALRM, signal.SIGCHLD, signal.SIGPIPE, signal.SIGXFSZ,
+           signal.SIGXCPU, signal.SIGUSR1, signal.SIGUSR2, signal.SIGHUP, signal.SIGSEGV, signal.SIGFPE)
+LIMITS = (resource.RLIMIT_AS, resource.RLIMIT_FSIZE, resource.RLIMIT_NOFILE, resource.RLIMIT_NPROC,
+          resource.RLIMIT_CORE, resource.RLIMIT_STACK)
+STREAMS = ("stdin", "stdout", "stderr", "__stdin__", "__stdout__", "__stderr__")
+PAGE = os.sysconf("SC_PAGE_SIZE")
+
+
+def _cpu() -> float:
+    me, kids = resource.getrusage(resource.RUSAGE_SELF), resource.getrusage(resource.RUSAGE_CHILDREN)
+    return me.ru_utime + me.ru_stime + kids.ru_utime + kids.ru_stime
+
+
+def _statm() -> tuple[int, int]:
+    with open("/proc/self/statm", "rb") as f:
+        size, resident = f.read().split()[:2]
+    return int(size) * PAGE, int(resident) * PAGE
+
+
+def _peak_kb() -> int:
+    with open("/proc/self/status", "rb") as f:
+        for line in f:
+            if line.startswith(b"VmHWM:"):
+                return int(line.split()[1])
+    return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
+
+
+def _clear_peak() -> None:
+    try:  # "5" resets the peak resident size (VmHWM): each test's own peak
+        fd = os.open("/proc/self/clear_refs", os.O_WRONLY)
+        try:
+            os.write(fd, b"5")
+        finally:
+            os.close(fd)
+    except OSError:
+        pass
+
+
+def _join_threads() -> None:
+    """Wait for the program's non-daemon threads, as a fresh interpreter does at exit (without
+    ``threading._shutdown``, which would forbid threads in the next tests)."""
+    import threading
+
+    for thread in threading.enumerate():
+        if thread is not threading.main_thread() and not thread.daemon:
+            thread.join()
+
+
+def _reap() -> None:
+    while True:
+        try:
+            pid, _ = os.waitpid(-1, os.WNOHANG)
+        except ChildProcessError:
+            return
+        if pid == 0:
+            return
+
+
+class FreshState:
+    """What a fresh process starts from, taken before the first test and checked after each."""
+
+    def __init__(self, work_dir: str, shm_dir: str | None, code_len: int) -> None:
+        import decimal
+        import random
+
+        self.work_dir, self.shm_dir = work_dir, shm_dir
+        self.random = random.getstate()
+        self.decimal = decimal.getcontext().copy()
+        self.int_digits = sys.get_int_max_str_digits()
+        self.builtins = {k: v for k, v in builtins.__dict__.items() if k not in STREAMS}
+        self.signals = {s: signal.getsignal(s) for s in SIGNALS}
+        self.limits = {r: resource.getrlimit(r) for r in LIMITS}
+        self.environ = dict(os.environ)
+        self.sys = (list(sys.path), list(sys.meta_path), list(sys.path_hooks), sys.excepthook, sys.displayhook)
+        self.fds = sorted(os.listdir("/proc/self/fd"))
+        self.pgrp = os.getpgrp()
+        self.memory = tuple(x + MEMORY_SLACK + 8 * code_len for x in _statm())
+        self.stdin = None
+
+    def restore(self) -> None:
+        import decimal
+        import random
+
+        random.setstate(self.random)
+        decimal.setcontext(self.decimal.copy())
+        sys.set_int_max_str_digits(self.int_digits)
+        sys.stdin = sys.__stdin__ = self.stdin = io.TextIOWrapper(
+            io.open(0, "rb", closefd=False), encoding="utf-8", errors="surrogateescape")
+
+    def left_behind(self) -> str:
+        """Why this process cannot run another test ("" if it can)."""
+        try:
+            return self._left_behind()
+        except Exception as exc:  # noqa: BLE001 - anything we cannot check is not trusted
+            return f"state check failed: {type(exc).__name__}"
+
+    def _left_behind(self) -> str:
+        if len(os.listdir("/proc/self/task")) != 1:
+            return "a thread is still running"
+        me = os.getpid()
+        with open(f"/proc/{me}/task/{me}/children", "rb") as f:
+            children = f.read().split()
+        if children:
+            return "a child process is still running"
+        if sys.stdin is not self.stdin or any(getattr(sys, n) is not getattr(sys, "__" + n + "__")
+                                              for n in ("stdout", "stderr")) or sys.stdout is not STDOUT[0]:
+            return "the standard streams were replaced"
+        current = builtins.__dict__
+        if len(current) - sum(1 for k in STREAMS if k in current) != len(self.builtins) or any(
+                current.get(k, current) is not v for k, v in self.builtins.items()):
+            return "a builtin was changed"
+        if any(signal.getsignal(s) is not h for s, h in self.signals.items()):
+            return "a signal handler was changed"
+        if signal.alarm(0) or signal.getitimer(signal.ITIMER_REAL) != (0.0, 0.0) or \
+                signal.getitimer(signal.ITIMER_VIRTUAL) != (0.0, 0.0) or signal.getitimer(signal.ITIMER_PROF) != (0.0, 0.0):
+            return "a timer is pending"
+        if sorted(os.listdir("/proc/self/fd")) != self.fds:
+            return "descriptors were opened or closed"
+        if any(resource.getrlimit(r) != v for r, v in self.limits.items()):
+            return "resource limits were changed"
+        if os.environ != self.environ or os.getpgrp() != self.pgrp or os.getcwd() != self.work_dir:
+            return "the environment, process group or directory was changed"
+        if (list(sys.path), list(sys.meta_path), list(sys.path_hooks), sys.excepthook, sys.displayhook) != self.sys \
+                or sys.gettrace() is not None or sys.getprofile() is not None or not gc.isenabled():
+            return "interpreter hooks were changed"
+        if os.listdir(self.work_dir) or (self.shm_dir and os.listdir(self.shm_dir)):
+            return "files were left in the scratch directory"
+        for table in ("shm", "sem", "msg"):
+            try:
+                with open(f"/proc/sysvipc/{table}", "rb") as f:
+                    if len(f.read().splitlines()) > 1:
+                        return "SysV IPC objects were left"
+            except FileNotFoundError:
+                pass
+        if any(now > cap for now, cap in zip(_statm(), self.memory)):
+            gc.collect()
+            if any(now > cap for now, cap in zip(_statm(), self.memory)):
+                return "memory was kept after the test"
+        return ""
+
+
+STDOUT: list = [None]
+
+
+def serve_tests(msg: dict, stdin_path: str, work_dir: str, shm_dir: str | None,
+                base_vm: int) -> None:  # pragma: no cover
+    """Run the tests the worker hands over, one by one, until it stops or this process is not clean."""
+    os.chdir(work_dir)  # after the hand-over: the parent may have replaced the mount
+    apply_limits(msg["limits"], base_vm, None)
+    cpu_limit = int(float(msg["limits"]["cpu_s"])) + 1
+    STDOUT[0] = sys.stdout
+    for name in ("__sstar_solution__", "__main__"):
+        sys.modules.pop(name, None)
+    state = FreshState(work_dir, shm_dir, len(msg["code"]))
+    os.write(3, json.dumps({"ready": _cpu()}).encode() + b"\n")
+    compiled: list = [None]
+    order = msg
+    while True:
+        index = int(order["index"])
+        fd = os.open(stdin_path, os.O_RDONLY)
+        os.dup2(fd, 0)
+        os.close(fd)
+        state.restore()
+        _clear_peak()
+        cpu0 = _cpu()
+        # The kernel's own backstop for this test's CPU (the worker watches the whole cgroup every 20 ms).
+        resource.setrlimit(resource.RLIMIT_CPU, (int(cpu0) + cpu_limit + 1, resource.RLIM_INFINITY))
+        os.write(3, b'{"start":%d}\n' % index)
+        status = execute(order, compiled, _join_threads)
+        _reap()
+        cpu = _cpu() - cpu0
+        peak = _peak_kb()
+        for name in ("__sstar_solution__", "__main__"):
+            sys.modules.pop(name, None)  # the test's module (and what it holds) goes with it
+        why = state.left_behind()
+        os.write(3, json.dumps({"end": index, "exit": status, "cpu": round(cpu, 6), "rss_kb": peak,
+                                "retire": why}).encode() + b"\n")
+        if why:
+            os._exit(0)
+        nxt = read_order(CTL_FD)
+        if nxt is None:
+            os._exit(0)
+        order = {**msg, "index": nxt["index"], "args": nxt.get("args", [])}

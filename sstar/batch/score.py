@@ -11,6 +11,7 @@ from __future__ import annotations
 import hashlib
 import json
 from collections import defaultdict
+from concurrent.futures import ThreadPoolExecutor
 from math import comb
 from pathlib import Path
 from typing import Iterable, Optional
@@ -37,6 +38,13 @@ class Grader:
             which = "private" if problem.private_test_cases else "all"
             self._memo[key] = run_tests(code, problem, self.sandbox, which, stop_at_first_failure=True).accepted
         return self._memo[key]
+
+    def prefetch(self, pairs: Iterable[tuple[str, Optional[str]]]) -> None:
+        """Grade these (question id, program) pairs now, as many at once as the sandbox has workers."""
+        todo = {(qid, code) for qid, code in pairs if code and qid in self.problems}
+        workers = max(1, int(getattr(self.sandbox, "size", 1) or 1))
+        with ThreadPoolExecutor(max_workers=workers) as pool:
+            list(pool.map(lambda pair: self.passes(*pair), sorted(todo)))
 
 
 def pass_at_k(n: int, c: int, k: int) -> float:
@@ -84,6 +92,7 @@ def score_run(run_dir: Path, sandbox: Sandbox, dataset: Optional[str] = None, al
             seen.add(rec["question_id"])
             unique.append(rec)
     grader = Grader(sandbox, problems)
+    grader.prefetch((rec["question_id"], code) for rec in unique for code in _programs(rec, all_samples))
     method = config.get("sstar", {}).get("selection", "sstar")
     rows, curves = [], {"zero_shot": defaultdict(list), "debugged": defaultdict(list)}
     for rec in unique:
@@ -114,6 +123,7 @@ def score_generations(path: Path, dataset: str, sandbox: Sandbox, ks: Iterable[i
     problems = {p.question_id: p for p in load_dataset(dataset)}
     grader = Grader(sandbox, problems)
     rows, missing = [], []
+    grader.prefetch(_pairs(path.read_text()))
     for number, line in enumerate(path.read_text().splitlines(), start=1):
         if not line.strip():
             continue
@@ -137,3 +147,24 @@ def score_generations(path: Path, dataset: str, sandbox: Sandbox, ks: Iterable[i
                "methods": {f"pass@{k}": _breakdown([r for r in rows if f"pass@{k}" in r], f"pass@{k}")
                            for k in ks if any(f"pass@{k}" in r for r in rows)}, "rows": rows}
     return summary
+
+
+def _pairs(text: str) -> list[tuple[str, Optional[str]]]:
+    """Every (question id, program) of a generations file, for Grader.prefetch (bad lines are left to the reader)."""
+    out = []
+    for line in text.splitlines():
+        try:
+            rec = json.loads(line)
+            out += [(str(rec["question_id"]), code) for code in rec["code_list"] if isinstance(code, str)]
+        except (ValueError, KeyError, TypeError):
+            continue
+    return out
+
+
+def _programs(rec: dict, all_samples: bool) -> list[Optional[str]]:
+    """Every program score_run grades for one record (for Grader.prefetch)."""
+    codes = [rec.get("program"), *_baselines(rec.get("trace", {})).values()]
+    if all_samples:
+        for c in rec.get("trace", {}).get("candidates", []):
+            codes += [(c.get("history") or [{}])[0].get("code"), c.get("code")]
+    return codes

@@ -92,6 +92,8 @@ def score(
     all_samples: bool = typer.Option(True, "--all-samples/--chosen-only", help="Also grade every sample for pass@k."),
     plot: bool = typer.Option(True, "--plot/--no-plot", help="Write a PNG beside summary.json."),
     out: Optional[Path] = typer.Option(None, "--out", help="Where summary.json goes (default: the run folder)."),
+    isolate_tests: bool = typer.Option(False, "--isolate-tests", help="Every test in a process of its own (fork per "
+                                       "test) instead of a program's tests in sequence in one confined process."),
 ) -> None:
     """Grade on the hidden tests; print pass@1 by method, difficulty and platform; write summary.json."""
     from ..batch.plot import plot_summary
@@ -107,7 +109,7 @@ def score(
     if run is not None and not (run / "results.jsonl").is_file():
         fail(f"{run}: no results.jsonl here (is it a run folder made by sstar bench?)")
     try:
-        with LocalSandbox() as sandbox:
+        with LocalSandbox(isolate_tests=isolate_tests) as sandbox:
             summary = (score_run(run, sandbox, dataset, all_samples) if run is not None
                        else score_generations(generations, dataset, sandbox))
     except (ProblemFormatError, ValueError, FileNotFoundError) as exc:

@@ -242,10 +242,9 @@ class WorkerPool:
 
 
 def _failed(result: ExecResult) -> bool:
-    """Did not end cleanly (the batch's rule, see guest/_sstar_batch_run.failed)."""
+    """Did not end cleanly, so the judge cannot accept it (the batch's rule, see guest/_sstar_batch_run.failed)."""
     return (result.status is not ExecStatus.COMPLETED or result.exit_code != 0 or result.signal is not None
-            or result.timed_out or result.cpu_exceeded or result.output_exceeded or result.memory_exceeded
-            or result.exception is not None)
+            or result.timed_out or result.cpu_exceeded or result.output_exceeded or result.memory_exceeded)
 
 
 def to_result(reply: dict) -> ExecResult:

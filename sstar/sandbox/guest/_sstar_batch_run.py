@@ -19,10 +19,11 @@ STDERR_KEEP = 8192
 
 
 def failed(result: dict) -> bool:
-    """A run that did not end cleanly (what stops a batch asked to stop after the first failure)."""
+    """A run that did not end cleanly, so no judge accepts it (what stops a batch asked to stop after the first
+    failure)."""
     return bool(result.get("infra") or result.get("exit_code") != 0 or result.get("signal") is not None
                 or result.get("timed_out") or result.get("cpu_exceeded") or result.get("output_exceeded")
-                or result.get("memory_exceeded") or result.get("exception"))
+                or result.get("memory_exceeded"))
 
 
 def run_batch(worker, msg: dict) -> dict:

@@ -8,6 +8,7 @@ instead of oversubscribing the CPUs and turning into false time limits.
 
 from __future__ import annotations
 
+import itertools
 import logging
 import os
 import select
@@ -26,6 +27,7 @@ from .view import find_seccomp_bindings, package_paths
 log = logging.getLogger(__name__)
 
 UID_BASE = 100_000
+_CGROUP_SERIAL = itertools.count()
 __all__ = ["LocalSandbox", "LocalSandboxConfig", "SandboxStartError", "UID_BASE", "WorkerDied"]
 
 
@@ -198,12 +200,14 @@ class LocalSandbox(WorkerPool):
             argv += [f"--scratch-mb={self.config.scratch_mb}", f"--scratch-inodes={self.config.scratch_inodes}"]
             if not seccomp:
                 argv.append("--no-seccomp")
-            if self.config.cgroups:
-                argv.append(f"--cgroup-name={worker_cgroup_name(index)}")
+            # Unique in this process: two sandboxes (a worker index each) must never share a cgroup parent.
+            cgroup_name = worker_cgroup_name(next(_CGROUP_SERIAL)) if self.config.cgroups else None
+            if cgroup_name:
+                argv.append(f"--cgroup-name={cgroup_name}")
             if os.geteuid() == 0:
                 argv.append(f"--child-uid={self._child_uid(index)}")
             try:
-                worker = _Worker(argv, root, index, worker_cgroup_name(index) if self.config.cgroups else None)
+                worker = _Worker(argv, root, index, cgroup_name)
             except (WorkerDied, OSError) as exc:
                 errors.append(f"{mode.value}: {exc}")
                 if root:

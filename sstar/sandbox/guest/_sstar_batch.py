@@ -3,8 +3,8 @@
 As LiveCodeBench's grader does, a program is compiled once and its tests run one after another in
 the same process, each on its own input, with its own output capture, CPU, memory and exit status.
 Each test runs the compiled module afresh in a new namespace (what a fresh process would see), with
-the state a fresh process starts from restored (random, decimal context, recursion and int-digit
-limits). After each test the process checks that nothing it cannot reset is left behind -- a live
+the state a forked process starts from restored (random reseeded, decimal context, recursion and
+int-digit limits). After each test the process checks that nothing it cannot reset is left behind -- a live
 thread or child process, a replaced ``sys.stdin``/``stdout``/builtin, a signal handler, a pending
 alarm, an open descriptor, a file in the scratch directory, SysV IPC objects, changed limits or
 environment, memory the program kept -- and if anything is, the test still gets its verdict but the
@@ -97,7 +97,6 @@ class FreshState:
         import random
 
         self.work_dir, self.shm_dir = work_dir, shm_dir
-        self.random = random.getstate()
         self.decimal = decimal.getcontext().copy()
         self.int_digits = sys.get_int_max_str_digits()
         self.builtins = {k: v for k, v in builtins.__dict__.items() if k not in STREAMS}
@@ -114,7 +113,7 @@ class FreshState:
         import decimal
         import random
 
-        random.setstate(self.random)
+        random.seed()  # as after a fork (random reseeds itself in a forked child): fresh draws per test
         decimal.setcontext(self.decimal.copy())
         sys.set_int_max_str_digits(self.int_digits)
         sys.stdin = sys.__stdin__ = self.stdin = io.TextIOWrapper(

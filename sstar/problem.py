@@ -56,11 +56,19 @@ class Difficulty(str, enum.Enum):
 
     @classmethod
     def _missing_(cls, value: object) -> "Difficulty | None":
-        if isinstance(value, str):
-            for member in cls:
-                if member.value == value.strip().lower():
-                    return member
-        return None
+        if not isinstance(value, str) or not value.strip():
+            return None
+        label = value.strip().lower()
+        for member in cls:
+            if member.value == label:
+                return member
+        # Other sets carry other labels (CodeContests: "MEDIUM_HARD", ratings, ...): keep them, as given.
+        extra = cls._value2member_map_.get(value.strip())
+        if extra is None:
+            extra = str.__new__(cls, value.strip())
+            extra._name_, extra._value_ = value.strip().upper(), value.strip()
+            cls._value2member_map_[value.strip()] = extra
+        return extra
 
 
 class TestCase(BaseModel):
@@ -145,6 +153,8 @@ class Problem(BaseModel):
     @field_validator("difficulty", mode="before")
     @classmethod
     def _difficulty(cls, value: Any) -> Any:
+        if isinstance(value, (int, float)) and not isinstance(value, bool):
+            return str(value)  # a rating (Codeforces-style sets): kept as the label
         return None if value in (None, "") else value
 
     @field_validator("public_test_cases", "private_test_cases", mode="before")
@@ -179,6 +189,14 @@ class Problem(BaseModel):
         if self.test_type is TestType.FUNCTIONAL and not self.func_name:
             raise ValueError("functional problem without metadata.func_name or a method in starter_code")
         return self
+
+    @classmethod
+    def from_dict(cls, data: Any) -> "Problem":
+        """A problem from plain data: a minimal dict (statement, tests, optional starter code and function
+        name) or a LiveCodeBench record. See :mod:`sstar.problem_dict`."""
+        from .problem_dict import problem_from_any
+
+        return problem_from_any(data)
 
     # -- derived ----------------------------------------------------------
     @property

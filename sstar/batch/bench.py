@@ -1,51 +1,34 @@
 """``sstar bench``: S* over many problems at once, sharing one sandbox pool and one model client.
 
-Resumable by default: problems already in ``results.jsonl`` are skipped, so a run killed at any
-point (``kill -9`` included) is completed by running the same command again. ``redo`` starts over.
+Resumable by default: problems finished in ``results.jsonl`` are skipped, failed ones are tried again, so
+a run killed at any point (``kill -9`` included) or hit by an outage is completed by running the same
+command again. ``redo`` starts over. One command at a time writes a run folder (a lock). ``reselect_from``
+redoes only selection over the candidates an earlier run produced (``sstar reselect``).
 """
 
 from __future__ import annotations
 
-import asyncio
+import json
 import logging
 import time
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
-from typing import Any, Callable, Optional, Sequence
+from typing import Any, Callable, Optional
 
 from ..datasets.livecodebench import Selection, load_dataset
 from ..models.protocol import Model
 from ..pipeline.config import SStarConfig
-from ..pipeline.sstar import SStar
-from ..problem import Problem
-from ..sandbox.protocol import Sandbox
-from .results import ResultsLog, write_json_atomic
+from ..problem import ProblemFormatError
+from .identity import differences, identity, provenance
+from .results import Progress, ResultsLog, RunLock, read_records, write_json_atomic
+from .solving import RunSpec
+from ..backends import sandbox_for_workers
 
 log = logging.getLogger(__name__)
-IDENTITY_KEYS = ("dataset", "selection", "model", "sstar")
 
 
 class BenchError(RuntimeError):
     pass
-
-
-@dataclass
-class Progress:
-    total: int
-    done: int = 0
-    skipped: int = 0
-    failed: int = 0
-    public_ok: int = 0
-    tokens: int = 0
-    started: float = field(default_factory=time.monotonic)
-
-    @property
-    def eta_s(self) -> Optional[float]:
-        finished = self.done - self.skipped
-        if finished <= 0:
-            return None
-        rate = (time.monotonic() - self.started) / finished
-        return rate * (self.total - self.done - self.failed)
 
 
 @dataclass
@@ -62,13 +45,15 @@ class Bench:
     cache: bool = True
     redo: bool = False
     model_options: dict = field(default_factory=dict)
+    judge_model: Any = None
+    """A separate judge model, name or ready object (None: the generator judges too)."""
+    judge_options: dict = field(default_factory=dict)
     ray: Optional[str] = None
     """Run the problems as tasks on a Ray cluster: ``auto``, ``local`` or a cluster address (None: here)."""
-
-    def identity(self, model: Model) -> dict:
-        model_config = {k: v for k, v in model.config().items() if k not in ("cache",)}
-        return {"dataset": str(Path(self.dataset).resolve()), "selection": asdict(self.selection),
-                "model": model_config, "sstar": self.config.model_dump(mode="json")}
+    reselect_from: Optional[Path] = None
+    """An earlier run folder: take its finished problems' candidates and redo only selection."""
+    stop_after_failures: int = 10
+    """Start no more problems after this many failed in a row (the server looks down); 0: never stop."""
 
     def _resolve_dataset(self) -> str:
         """``hf:`` (or ``hf:REVISION``) reads the release's files from the Hugging Face hub into the cache."""
@@ -87,107 +72,116 @@ class Bench:
     def run(self, on_progress: Optional[Callable[[Progress], None]] = None) -> Progress:
         try:
             problems = load_dataset(self._resolve_dataset(), self.selection)
-        except RuntimeError as exc:
+        except (RuntimeError, ProblemFormatError) as exc:
             raise BenchError(str(exc)) from None
         if not problems:
             raise BenchError(f"{self.dataset}: no problem matches the filters")
-        self.out.mkdir(parents=True, exist_ok=True)
-        results = self.out / "results.jsonl"
-        if self.redo and results.exists():
-            results.rename(self.out / f"results.{int(time.time())}.jsonl.bak")
-        model, own_model = self._model()
-        # With Ray, programs run on the workers' own sandboxes; none is needed here.
-        sandbox, own_sandbox = (None, False) if self.ray else self._sandbox()
-        try:
-            self._write_config(model)
-            progress = Progress(total=len(problems))
-            results_log = ResultsLog(results)
-            todo = [p for p in problems if p.question_id not in results_log.done]
-            progress.done = progress.skipped = len(problems) - len(todo)
-            wanted = {p.question_id for p in problems}
-            progress.public_ok = sum(bool(r.get("public_passed")) for r in results_log.records()
-                                     if r["question_id"] in wanted)
-            if self.ray:
-                from .ray_runner import run_on_ray
+        earlier = self._earlier_records()
+        if earlier is not None:
+            problems = [p for p in problems if p.question_id in earlier]
+            if not problems:
+                raise BenchError(f"{self.reselect_from}: no finished problem to select from")
+        with RunLock(self.out, "sstar reselect" if self.reselect_from else "sstar bench"):
+            results = self.out / "results.jsonl"
+            if self.redo and results.exists():
+                results.rename(self.out / f"results.{int(time.time())}.jsonl.bak")
+            spec = self._spec()
+            model, own_model = spec.load_model()
+            judge, own_judge = spec.load_judge()
+            # With Ray, programs run on the workers' own sandboxes; none is needed here.
+            sandbox, own_sandbox = (None, False) if self.ray else self._sandbox()
+            try:
+                self._write_config(model, judge)
+                log_ = ResultsLog(results)
+                for warning in log_.contents.warnings():
+                    log.warning("%s: %s", results, warning)
+                todo = [p for p in problems if p.question_id not in log_.done]
+                progress = Progress(total=len(problems), stop_after=self.stop_after_failures)
+                progress.done = progress.skipped = len(problems) - len(todo)
+                wanted = {p.question_id for p in problems}
+                progress.public_ok = sum(bool(r.get("public_passed")) for q, r in log_.contents.finished.items()
+                                         if q in wanted)
 
-                run_on_ray(self, todo, results_log, progress, on_progress)
-            else:
-                asyncio.run(self._run_all(todo, model, sandbox, results_log, progress, on_progress))
-            return progress
-        finally:
-            if own_sandbox and sandbox is not None:
-                sandbox.close()
-            if own_model:
-                model.close()
+                def emit(record: dict) -> None:
+                    progress.account(record, log_.append(record))
+                    if on_progress:
+                        on_progress(progress)
 
-    def _model(self) -> tuple[Model, bool]:
-        from ..models import load_model
-        from ..pipeline.api import default_model_name
+                work = [(p, earlier[p.question_id] if earlier is not None else None) for p in todo]
+                if self.ray:
+                    from .ray_runner import run_on_ray
 
-        if self.model is not None and not isinstance(self.model, str):
-            return self.model, False
-        cache = str(self.out / "completions.sqlite") if self.cache else False
-        return load_model(self.model or default_model_name(), cache=cache, **self.model_options), True
+                    run_on_ray(spec, work, emit, self.concurrency, self.ray, lambda: progress.stopped)
+                else:
+                    from .executor import run_local
 
-    def _sandbox(self) -> tuple[Sandbox, bool]:
+                    run_local(spec, work, emit, self.concurrency, model, sandbox, lambda: progress.stopped, judge)
+                self._finish_config(progress)
+                return progress
+            finally:
+                if own_sandbox and sandbox is not None:
+                    sandbox.close()
+                if own_model:
+                    model.close()
+                if own_judge:
+                    judge.close()
+
+    def _earlier_records(self) -> Optional[dict[str, dict]]:
+        if self.reselect_from is None:
+            return None
+        path = Path(self.reselect_from) / "results.jsonl"
+        if not path.is_file():
+            raise BenchError(f"{self.reselect_from}: no results.jsonl here (is it a run folder made by sstar bench?)")
+        return read_records(path).finished
+
+    def _spec(self) -> RunSpec:
+        ready = self.model is not None and not isinstance(self.model, str)
+        return RunSpec(config=self.config.model_dump(mode="json"), model_name=None if ready else self.model,
+                       model_options=dict(self.model_options), model_object=self.model if ready else None,
+                       cache=str(self.out / "completions.sqlite") if self.cache else None,
+                       sandbox=sandbox_for_workers(self.sandbox),
+                       judge_name=self.judge_model if isinstance(self.judge_model, str) else None,
+                       judge_options=dict(self.judge_options),
+                       judge_object=None if isinstance(self.judge_model, str) else self.judge_model)
+
+    def _sandbox(self):
         from ..sandbox import make_sandbox
 
         if isinstance(self.sandbox, str):
             return make_sandbox(self.sandbox), True
         return self.sandbox, False
 
-    def _write_config(self, model: Model) -> None:
-        import json
+    def describe(self, model: Model, judge: Optional[Model] = None) -> dict:
+        """``config.json``: the experiment (what identity compares) and how this session ran it."""
+        return {"dataset": str(Path(self.dataset).resolve()), "selection": asdict(self.selection),
+                "model": {k: v for k, v in model.config().items() if k != "api_key"},
+                "judge_model": None if judge is None else {k: v for k, v in judge.config().items() if k != "api_key"},
+                "sstar": self.config.model_dump(mode="json"),
+                "reselect_from": str(Path(self.reselect_from).resolve()) if self.reselect_from else None,
+                "concurrency": self.concurrency, "cache": self.cache, "ray": self.ray,
+                "sandbox": self.sandbox if isinstance(self.sandbox, str) else type(self.sandbox).__name__}
 
+    def _write_config(self, model: Model, judge: Optional[Model] = None) -> None:
         path = self.out / "config.json"
-        identity = self.identity(model)
+        current = self.describe(model, judge)
+        sessions: list = []
         if path.exists() and not self.redo:
             before = json.loads(path.read_text())
-            changed = [k for k in IDENTITY_KEYS if before.get(k) != json.loads(json.dumps(identity[k]))]
+            changed = differences(identity(before), identity(current))
             if changed:
-                raise BenchError(f"{self.out} holds a run with another {', '.join(changed)}: resume it with the same "
+                raise BenchError(f"{self.out} holds another experiment ({'; '.join(changed)}): resume it with its "
                                  "settings, start over with --redo, or choose another --out")
-        write_json_atomic(path, {**identity, "concurrency": self.concurrency, "cache": self.cache, "ray": self.ray,
-                                 "sandbox": self.sandbox if isinstance(self.sandbox, str) else type(self.sandbox).__name__})
+            sessions = before.get("sessions", [])
+        self._session = {**provenance(), "started": _now(), "finished": None}
+        self._config = {**current, **{k: self._session[k] for k in ("sstar_version", "git_commit")},
+                        "sessions": sessions + [self._session]}
+        write_json_atomic(path, self._config)
 
-    async def _run_all(self, todo: Sequence[Problem], model: Model, sandbox: Sandbox, results: ResultsLog,
-                       progress: Progress, on_progress) -> None:
-        gate = asyncio.Semaphore(self.concurrency)
-        engine = SStar(model, sandbox, self.config)
-
-        async def one(problem: Problem) -> None:
-            async with gate:
-                try:
-                    record = make_record(problem, await engine.asolve(problem))
-                except Exception as exc:  # noqa: BLE001 - one broken problem must not end the batch
-                    log.error("%s failed: %s: %s (it will be retried on resume)", problem.question_id,
-                              type(exc).__name__, exc)
-                    record = None
-            account(results, progress, record, on_progress)
-
-        await asyncio.gather(*(one(p) for p in todo))
+    def _finish_config(self, progress: Progress) -> None:
+        self._session.update(finished=_now(), problems=progress.total, done=progress.done, failed=progress.failed,
+                             not_attempted=progress.not_attempted)
+        write_json_atomic(self.out / "config.json", self._config)
 
 
-def make_record(problem: Problem, result) -> dict:
-    """One line of results.jsonl for a finished problem."""
-    trace = result.to_dict()
-    trace.pop("config", None)  # recorded once, in config.json
-    chosen = result.chosen
-    return {"question_id": problem.question_id, "program": result.program,
-            "chosen_index": result.chosen_index, "public_passed": bool(chosen and chosen.passes_public),
-            "difficulty": problem.difficulty.value if problem.difficulty else None,
-            "platform": problem.platform.value, "contest_date": problem.contest_date,
-            "usage": result.usage, "timings": result.timings, "trace": trace}
-
-
-def account(results: ResultsLog, progress: Progress, record: Optional[dict], on_progress) -> None:
-    """Write a finished problem (None: it failed and will be retried on resume) and update the progress."""
-    if record is None:
-        progress.failed += 1
-    elif results.append(record):
-        progress.done += 1
-        progress.public_ok += record["public_passed"]
-        total = record["usage"].get("total", {})
-        progress.tokens += total.get("prompt_tokens", 0) + total.get("completion_tokens", 0)
-    if on_progress:
-        on_progress(progress)
+def _now() -> str:
+    return time.strftime("%Y-%m-%dT%H:%M:%S%z")

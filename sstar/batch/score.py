@@ -2,24 +2,34 @@
 
 From one S* run it also scores the baselines a user wants beside S*: zero-shot (the first sample as
 generated), self-debugging alone (the first sample after its debugging rounds) and majority vote (the
-largest cluster), and pass@k of the samples before and after debugging, so one run gives the paper's
-comparison table.
+largest cluster), and pass@k of the samples before and after debugging. Further run folders made by
+``sstar reselect`` from the same samples add their selection method beside them (the paper's selection
+table from one generation run). Every pass@1 carries a 95% bootstrap confidence interval over problems.
+A run with failed problems is refused unless they are explicitly counted as wrong.
 """
 
 from __future__ import annotations
 
 import hashlib
 import json
+import random
 from collections import defaultdict
 from concurrent.futures import ThreadPoolExecutor
 from math import comb
 from pathlib import Path
-from typing import Iterable, Optional
+from typing import Iterable, Optional, Sequence
 
 from ..datasets.livecodebench import load_dataset
 from ..judge import run_tests
 from ..problem import Problem
 from ..sandbox.protocol import Sandbox
+from .results import read_records
+
+BASELINES = ("zero_shot", "self_debug", "majority")
+
+
+class ScoreError(ValueError):
+    pass
 
 
 class Grader:
@@ -54,11 +64,21 @@ def pass_at_k(n: int, c: int, k: int) -> float:
     return 1.0 - comb(n - c, k) / comb(n, k)
 
 
-def _breakdown(rows: list[dict], key: str) -> dict:
-    def share(subset: list[dict]) -> float:
-        return round(sum(r[key] for r in subset) / len(subset), 4) if subset else 0.0
+def bootstrap_ci(values: Sequence[float], resamples: int = 2000, seed: int = 0) -> list[float]:
+    """95% percentile interval of the mean, resampling problems with replacement (seeded: reproducible)."""
+    if not values:
+        return [0.0, 0.0]
+    rng, n = random.Random(seed), len(values)
+    means = sorted(sum(values[rng.randrange(n)] for _ in range(n)) / n for _ in range(resamples))
+    return [round(means[int(0.025 * resamples)], 4), round(means[int(0.975 * resamples) - 1], 4)]
 
-    out = {"pass@1": share(rows), "problems": len(rows), "by_difficulty": {}, "by_platform": {}}
+
+def breakdown(rows: list[dict], key: str) -> dict:
+    def share(subset: list[dict]) -> float:
+        return round(sum(float(r[key]) for r in subset) / len(subset), 4) if subset else 0.0
+
+    out = {"pass@1": share(rows), "ci95": bootstrap_ci([float(r[key]) for r in rows]), "problems": len(rows),
+           "by_difficulty": {}, "by_platform": {}}
     for field, name in (("difficulty", "by_difficulty"), ("platform", "by_platform")):
         groups: dict[str, list] = defaultdict(list)
         for r in rows:
@@ -67,7 +87,7 @@ def _breakdown(rows: list[dict], key: str) -> dict:
     return out
 
 
-def _baselines(trace: dict) -> dict[str, Optional[str]]:
+def baselines(trace: dict) -> dict[str, Optional[str]]:
     candidates = trace.get("candidates", [])
     first = candidates[0] if candidates else {}
     history = first.get("history") or [{}]
@@ -81,90 +101,111 @@ def _baselines(trace: dict) -> dict[str, Optional[str]]:
     return {"zero_shot": history[0].get("code"), "self_debug": first.get("code"), "majority": majority}
 
 
-def score_run(run_dir: Path, sandbox: Sandbox, dataset: Optional[str] = None, all_samples: bool = True) -> dict:
+def _load_run(run_dir: Path, allow_failed: bool) -> tuple[dict, dict[str, dict], dict[str, dict], list[str]]:
     config = json.loads((run_dir / "config.json").read_text())
+    contents = read_records(run_dir / "results.jsonl")
+    if contents.failed and not allow_failed:
+        qid, rec = next(iter(contents.failed.items()))
+        raise ScoreError(f"{run_dir}: {len(contents.failed)} problem(s) failed and have no result (first: {qid}: "
+                         f"{rec.get('error', '')[:200]}); run the same bench command again to retry them, or pass "
+                         "--allow-failed to count them as wrong")
+    return config, contents.finished, contents.failed, contents.warnings()
+
+
+def _method_name(config: dict, run_dir: Path, taken: set[str]) -> str:
+    name = (config.get("sstar") or {}).get("selection", "sstar")
+    return name if name not in taken else f"{name} ({run_dir.name})"
+
+
+def score_run(run_dir: Path, sandbox: Sandbox, dataset: Optional[str] = None, all_samples: bool = True,
+              allow_failed: bool = False, compare: Sequence[Path] = ()) -> dict:
+    """Score a run (and, side by side, the selection of each run in ``compare``, made from its samples)."""
+    config, finished, failed, warnings = _load_run(run_dir, allow_failed)
     dataset = dataset or config["dataset"]
     problems = {p.question_id: p for p in load_dataset(dataset)}
-    records = [json.loads(line) for line in (run_dir / "results.jsonl").read_text().splitlines() if line.strip()]
-    seen, unique = set(), []
-    for rec in records:
-        if rec["question_id"] not in seen and rec["question_id"] in problems:
-            seen.add(rec["question_id"])
-            unique.append(rec)
+    method = _method_name(config, run_dir, set())
+    others = []
+    for other in compare:
+        o_config, o_finished, o_failed, o_warnings = _load_run(other, allow_failed)
+        name = _method_name(o_config, other, {method, *(n for n, _, _ in others)})
+        others.append((name, o_finished, o_failed))
+        warnings += [f"{other}: {w}" for w in o_warnings]
+    ids = [q for q in {**finished, **failed} if q in problems]
+    for name, o_finished, o_failed in others:  # side by side means on the same problems
+        common = [q for q in ids if q in o_finished or q in o_failed]
+        if len(common) < len(ids):
+            warnings.append(f"{name}: compared on the {len(common)} problems common to every run ({len(ids)} in "
+                            f"{run_dir.name})")
+        ids = common
     grader = Grader(sandbox, problems)
-    grader.prefetch((rec["question_id"], code) for rec in unique for code in _programs(rec, all_samples))
-    method = config.get("sstar", {}).get("selection", "sstar")
+    grader.prefetch((qid, code) for qid in ids
+                    for code in _programs(finished.get(qid) or {}, all_samples,
+                                          [(o.get(qid) or {}).get("program") for _, o, _ in others]))
     rows, curves = [], {"zero_shot": defaultdict(list), "debugged": defaultdict(list)}
-    for rec in unique:
-        qid = rec["question_id"]
-        row = {"question_id": qid, "difficulty": rec.get("difficulty"), "platform": rec.get("platform"),
-               method: grader.passes(qid, rec.get("program"))}
-        for name, code in _baselines(rec.get("trace", {})).items():
-            row[name] = grader.passes(qid, code)
-        if all_samples:
-            cands = rec.get("trace", {}).get("candidates", [])
+    for qid in ids:
+        rec = finished.get(qid)
+        problem = problems[qid]
+        row = {"question_id": qid, "difficulty": problem.difficulty.value if problem.difficulty else None,
+               "platform": problem.platform.value, "failed": rec is None}
+        trace = (rec or {}).get("trace", {})
+        row[method] = grader.passes(qid, (rec or {}).get("program"))
+        for name, code in baselines(trace).items():
+            row.setdefault(name, grader.passes(qid, code))
+        for name, o_finished, _ in others:
+            row[name] = grader.passes(qid, (o_finished.get(qid) or {}).get("program"))
+        if all_samples and rec is not None:
+            cands = trace.get("candidates", [])
             for label, codes in (("zero_shot", [(c.get("history") or [{}])[0].get("code") for c in cands]),
                                  ("debugged", [c.get("code") for c in cands])):
                 n, c = len(codes), sum(grader.passes(qid, code) for code in codes)
                 for k in range(1, n + 1):
                     curves[label][k].append(pass_at_k(n, c, k))
         rows.append(row)
-    methods = [method, "zero_shot", "self_debug", "majority"]
-    summary = {"run": str(run_dir), "dataset": dataset, "problems": len(rows), "selection": method,
-               "methods": {m: _breakdown(rows, m) for m in methods}, "rows": rows}
+    chosen = [method, *(n for n, _, _ in others)]
+    methods = chosen + [b for b in BASELINES if b not in chosen]  # a run of the method itself beats its estimate
+    failed_ids = sorted(q for q in ids if q not in finished or any(q not in f for _, f, _ in others))
+    summary = {"run": str(run_dir), "compare": [str(p) for p in compare], "dataset": dataset,
+               "problems": len(rows), "selection": method, "failed": failed_ids,
+               "meta": run_meta(config, dataset, len(rows)), "warnings": warnings, "missing": _missing(config, ids),
+               "methods": {m: breakdown(rows, m) for m in methods}, "rows": rows}
     if all_samples and rows:
+        done = sum(not r["failed"] for r in rows)
         summary["pass_at_k"] = {label: {str(k): round(sum(v) / len(v), 4) for k, v in sorted(ks.items())
-                                        if len(v) == len(rows)} for label, ks in curves.items()}
+                                        if len(v) == done} for label, ks in curves.items()}
     return summary
 
 
-def score_generations(path: Path, dataset: str, sandbox: Sandbox, ks: Iterable[int] = (1, 5, 10)) -> dict:
-    """LiveCodeBench's custom-evaluator shape: one ``{"question_id", "code_list"}`` per line."""
-    problems = {p.question_id: p for p in load_dataset(dataset)}
-    grader = Grader(sandbox, problems)
-    rows, missing = [], []
-    grader.prefetch(_pairs(path.read_text()))
-    for number, line in enumerate(path.read_text().splitlines(), start=1):
-        if not line.strip():
-            continue
-        try:
-            rec = json.loads(line)
-            qid, codes = rec["question_id"], list(rec["code_list"])
-        except (ValueError, KeyError, TypeError):
-            raise ValueError(f"{path}, line {number}: expected {{\"question_id\", \"code_list\"}}") from None
-        if qid not in problems:
-            missing.append(qid)
-            continue
-        verdicts = [grader.passes(qid, code) for code in codes]
-        problem = problems[qid]
-        row = {"question_id": qid, "difficulty": problem.difficulty.value if problem.difficulty else None,
-               "platform": problem.platform.value, "n": len(codes), "correct": sum(verdicts)}
-        for k in ks:
-            if k <= len(codes):
-                row[f"pass@{k}"] = pass_at_k(len(codes), sum(verdicts), k)
-        rows.append(row)
-    summary = {"generations": str(path), "dataset": dataset, "problems": len(rows), "unknown_ids": missing,
-               "methods": {f"pass@{k}": _breakdown([r for r in rows if f"pass@{k}" in r], f"pass@{k}")
-                           for k in ks if any(f"pass@{k}" in r for r in rows)}, "rows": rows}
-    return summary
+def _missing(config: dict, ids: list[str]) -> int:
+    """Problems of the run's selection with no record at all (the run did not get to them)."""
+    from ..datasets.livecodebench import Selection
+
+    try:
+        selection = Selection(**{k: tuple(v) if isinstance(v, list) else v
+                                 for k, v in (config.get("selection") or {}).items()})
+        wanted = {p.question_id for p in load_dataset(config["dataset"], selection)}
+    except (ValueError, KeyError, TypeError, OSError):
+        return 0
+    return len(wanted - set(ids))
 
 
-def _pairs(text: str) -> list[tuple[str, Optional[str]]]:
-    """Every (question id, program) of a generations file, for Grader.prefetch (bad lines are left to the reader)."""
-    out = []
-    for line in text.splitlines():
-        try:
-            rec = json.loads(line)
-            out += [(str(rec["question_id"]), code) for code in rec["code_list"] if isinstance(code, str)]
-        except (ValueError, KeyError, TypeError):
-            continue
-    return out
+def run_meta(config: dict, dataset: str, problems: int) -> dict:
+    """What a figure's title names: model, dataset and release, N, date window."""
+    selection = config.get("selection") or {}
+    model = config.get("model") or {}
+    from .. import __version__
+
+    return {"sstar_version": __version__, "model": model.get("name") or "", "dataset": Path(str(dataset)).name,
+            "release": selection.get("release"), "start_date": selection.get("start_date"),
+            "end_date": selection.get("end_date"), "difficulty": list(selection.get("difficulty") or []),
+            "platform": list(selection.get("platform") or []), "n": (config.get("sstar") or {}).get("n"),
+            "problems": problems}
 
 
-def _programs(rec: dict, all_samples: bool) -> list[Optional[str]]:
-    """Every program score_run grades for one record (for Grader.prefetch)."""
-    codes = [rec.get("program"), *_baselines(rec.get("trace", {})).values()]
+def _programs(rec: dict, all_samples: bool, others: list) -> list[Optional[str]]:
+    """Every program score_run grades for one problem (for Grader.prefetch)."""
+    trace = rec.get("trace", {})
+    codes = [rec.get("program"), *baselines(trace).values(), *others]
     if all_samples:
-        for c in rec.get("trace", {}).get("candidates", []):
+        for c in trace.get("candidates", []):
             codes += [(c.get("history") or [{}])[0].get("code"), c.get("code")]
     return codes

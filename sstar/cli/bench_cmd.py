@@ -1,38 +1,51 @@
-"""``sstar bench``, ``sstar score`` and ``sstar convert``: LiveCodeBench batch runs."""
+"""``sstar bench`` and ``sstar reselect``: LiveCodeBench batch runs, and selection redone on their samples."""
 
 from __future__ import annotations
 
+import json
+import sys
 from pathlib import Path
 from typing import List, Optional
 
 import typer
-from rich.console import Console
-from rich.live import Live
-from rich.table import Table
 
 from ..pipeline.config import SelectionMethod
-from .common import fail
+from .common import (ConfigFileOption, JudgeBaseUrlOption, JudgeModelOption, SetOption, StopOption, TemperatureOption,
+                     TopPOption, build_config, fail, stderr_console)
+from .output import is_terminal
+
+DATASET_HELP = "A .jsonl file, the folder of test.jsonl ... test6.jsonl, or hf[:REVISION] to read them from the hub."
 
 
-def _selection(release, start_date, end_date, difficulty, platform, limit):
+def selection_from(release, start_date, end_date, difficulty, platform, limit):
     from ..datasets.livecodebench import Selection
 
-    return Selection(release=release, start_date=start_date, end_date=end_date, difficulty=tuple(difficulty or ()),
-                     platform=tuple(platform or ()), limit=limit)
+    try:
+        return Selection(release=release, start_date=start_date, end_date=end_date, difficulty=tuple(difficulty or ()),
+                         platform=tuple(platform or ()), limit=limit)
+    except ValueError as exc:
+        fail(str(exc))
 
 
 def bench(
-    dataset: str = typer.Option(..., "--dataset", help="A .jsonl file, the folder of test.jsonl ... test6.jsonl, "
-                                "or hf[:REVISION] to read them from the Hugging Face hub."),
+    dataset: str = typer.Option(..., "--dataset", help=DATASET_HELP),
     out: Path = typer.Option(..., "--out", help="The run folder (results.jsonl, config.json, cache)."),
     release: Optional[str] = typer.Option(None, "--release", help="release_v1..release_v6, release_latest, v1..v6."),
-    start_date: Optional[str] = typer.Option(None, "--start-date", help="Contests on or after this ISO date."),
-    end_date: Optional[str] = typer.Option(None, "--end-date", help="Contests on or before this ISO date."),
-    difficulty: Optional[List[str]] = typer.Option(None, "--difficulty", help="easy, medium, hard (repeatable)."),
-    platform: Optional[List[str]] = typer.Option(None, "--platform", help="leetcode, atcoder, codeforces (repeatable)."),
-    limit: Optional[int] = typer.Option(None, "--limit", min=1, help="At most this many problems."),
-    model: Optional[str] = typer.Option(None, "--model", help="Model name (default as for sstar solve)."),
-    base_url: Optional[str] = typer.Option(None, "--base-url"),
+    start_date: Optional[str] = typer.Option(None, "--start-date", help="Contests on or after this date (2023-09-24, "
+                                             "2023/09/24, 20230924, 2023-09, 'Sep 24 2023')."),
+    end_date: Optional[str] = typer.Option(None, "--end-date", help="Contests on or before this date (same forms)."),
+    difficulty: Optional[List[str]] = typer.Option(None, "--difficulty", help="easy, medium, hard or the dataset's own "
+                                                   "labels, any case (repeatable)."),
+    platform: Optional[List[str]] = typer.Option(None, "--platform", help="leetcode, atcoder, codeforces, other; any "
+                                                 "case (repeatable)."),
+    limit: Optional[int] = typer.Option(None, "--limit", min=1, help="At most this many problems (a larger one later "
+                                        "extends the run)."),
+    model: Optional[str] = typer.Option(None, "--model", help="Model name (default: the model --base-url serves, "
+                                        "else as for sstar solve)."),
+    base_url: Optional[str] = typer.Option(None, "--base-url", help="An OpenAI-compatible server."),
+    max_retries: Optional[int] = typer.Option(None, "--max-retries", min=0, help="Retries of one model request "
+                                              "(the openai client's; default 5)."),
+    timeout: Optional[float] = typer.Option(None, "--timeout", min=1, help="Seconds one model request may take."),
     n: Optional[int] = typer.Option(None, "--n", min=1),
     rounds: Optional[int] = typer.Option(None, "--rounds", min=0),
     selection: Optional[SelectionMethod] = typer.Option(None, "--selection"),
@@ -41,122 +54,142 @@ def bench(
     concurrency: int = typer.Option(2, "--concurrency", min=1, help="Problems solved at once."),
     cache: bool = typer.Option(True, "--cache/--no-cache", help="Keep completions in the run folder."),
     redo: bool = typer.Option(False, "--redo", help="Start over (the old results are kept aside)."),
-    sandbox: str = typer.Option("local", "--sandbox"),
+    sandbox: str = typer.Option("local", "--sandbox", help="Sandbox: local, docker or package.module:Class."),
     ray: Optional[str] = typer.Option(None, "--ray", help="Run on Ray: auto, local, or a cluster address."),
+    stop_after_failures: int = typer.Option(10, "--stop-after-failures", min=0, help="Start no more problems after "
+                                            "this many fail in a row (the server looks down); 0: never."),
+    judge_model: JudgeModelOption = None,
+    judge_base_url: JudgeBaseUrlOption = None,
+    temperature: TemperatureOption = None,
+    top_p: TopPOption = None,
+    stop: StopOption = None,
+    sets: SetOption = None,
+    config_file: ConfigFileOption = None,
 ) -> None:
     """Run S* over a dataset; resumable: run the same command again to finish an interrupted run."""
-    from ..batch.bench import Bench, BenchError
+    from ..batch.bench import Bench
+
+    sel = selection_from(release, start_date, end_date, difficulty, platform, limit)
+    config = build_config(config_file, sets, stop, n=n, rounds=rounds, selection=selection, max_tokens=max_tokens,
+                          seed=seed, temperature=temperature, top_p=top_p)
+    options = transport_options(base_url, max_retries, timeout)
+    judge = model_name(judge_model, judge_base_url) if (judge_model or judge_base_url) else None
+    judge_options = transport_options(judge_base_url, max_retries, timeout)
+    job = Bench(dataset=dataset, out=out, model=model_name(model, base_url), sandbox=sandbox, config=config,
+                selection=sel, concurrency=concurrency, cache=cache, redo=redo, model_options=options, ray=ray,
+                stop_after_failures=stop_after_failures, judge_model=judge, judge_options=judge_options)
+    run_job(job, out)
+
+
+def reselect(
+    run: Path = typer.Argument(..., help="A run folder made by sstar bench."),
+    selection: SelectionMethod = typer.Option(..., "--selection", help="The selection method to apply."),
+    out: Path = typer.Option(..., "--out", help="The new run folder."),
+    model: Optional[str] = typer.Option(None, "--model", help="Judge model (default: the run's own)."),
+    base_url: Optional[str] = typer.Option(None, "--base-url", help="Its server (default: the run's own)."),
+    max_retries: Optional[int] = typer.Option(None, "--max-retries", min=0),
+    timeout: Optional[float] = typer.Option(None, "--timeout", min=1),
+    seed: Optional[int] = typer.Option(None, "--seed", help="Seed of the selection (default: the run's)."),
+    concurrency: int = typer.Option(2, "--concurrency", min=1, help="Problems at once."),
+    cache: bool = typer.Option(True, "--cache/--no-cache", help="Keep the judge's completions in the new folder."),
+    redo: bool = typer.Option(False, "--redo", help="Start over."),
+    sandbox: str = typer.Option("local", "--sandbox"),
+) -> None:
+    """Redo only selection on the candidates an earlier bench run produced (no new generation); score both
+    folders with ``sstar score RUN NEW_DIR`` to see the methods side by side."""
+    from ..batch.bench import Bench
+    from ..datasets.livecodebench import Selection
+    from ..pipeline.config import SStarConfig
+
+    config_path = run / "config.json"
+    if not config_path.is_file() or not (run / "results.jsonl").is_file():
+        fail(f"{run}: not a run folder made by sstar bench (no config.json and results.jsonl)")
+    if out.resolve() == run.resolve():
+        fail("--out must be a new folder: the earlier run stays as it is")
+    try:
+        before = json.loads(config_path.read_text())
+        sstar = {**before["sstar"], "selection": selection.value, **({"seed": seed} if seed is not None else {})}
+        config = SStarConfig(**sstar)
+        sel = Selection(**{k: tuple(v) if isinstance(v, list) else v for k, v in before.get("selection", {}).items()})
+    except (ValueError, KeyError, TypeError) as exc:
+        fail(f"{config_path}: cannot read the run's settings ({exc})")
+    recorded = before.get("model") or {}
+    options = transport_options(base_url or (None if model else recorded.get("base_url")), max_retries, timeout)
+    job = Bench(dataset=before["dataset"], out=out, model=model_name(model, base_url) or recorded_model(recorded),
+                sandbox=sandbox, config=config, selection=sel, concurrency=concurrency, cache=cache, redo=redo,
+                model_options=options, reselect_from=run)
+    run_job(job, out)
+
+
+def transport_options(base_url, max_retries, timeout) -> dict:
+    chosen = {"base_url": base_url, "max_retries": max_retries, "timeout_s": timeout}
+    return {k: v for k, v in chosen.items() if v is not None}
+
+
+def model_name(model: Optional[str], base_url: Optional[str]) -> Optional[str]:
+    """With only a server given, its model: ``--base-url`` alone names the experiment's model, as in the README."""
+    if model or not base_url:
+        return model
     from ..models import ModelError
-    from ..pipeline.api import as_config
+    from ..pipeline.api import served_model
+
+    try:
+        return f"openai:{served_model(base_url)}"
+    except ModelError as exc:
+        fail(f"{exc} (name the model with --model)")
+
+
+def recorded_model(config: dict) -> Optional[str]:
+    backend, name = config.get("backend"), config.get("name")
+    if not backend or not name:
+        return None
+    if backend == "openai":
+        return f"openai:{name}"
+    if backend == "transformers" and name != "smollm2":
+        return f"transformers:{name}"
+    return name
+
+
+def run_job(job, out: Path) -> None:
+    from ..batch.bench import BenchError
+    from ..batch.results import RunBusy
+    from ..models import ModelError
     from ..problem import ProblemFormatError
 
+    console = stderr_console()
+    live_view = is_terminal(sys.stderr)
     try:
-        sel = _selection(release, start_date, end_date, difficulty, platform, limit)
-    except ValueError as exc:
+        if live_view:
+            from rich.live import Live
+
+            with Live(_render(None), console=console, refresh_per_second=2) as live:
+                progress = job.run(lambda p: live.update(_render(p)))
+        else:  # a log file: one plain line per finished problem, so an overnight log shows its progress
+            progress = job.run(lambda p: (sys.stderr.write(p.line() + "\n"), sys.stderr.flush()))
+    except (BenchError, RunBusy, ModelError, ProblemFormatError, ValueError, RuntimeError, OSError) as exc:
         fail(str(exc))
-    config = as_config(None, n=n, rounds=rounds, selection=selection, max_tokens=max_tokens, seed=seed)
-    job = Bench(dataset=dataset, out=out, model=model, sandbox=sandbox, config=config, selection=sel,
-                concurrency=concurrency, cache=cache, redo=redo, model_options={"base_url": base_url} if base_url else {},
-                ray=ray)
-    console = Console(stderr=True)
-    table = _ProgressView()
-    try:
-        with Live(table.render(None), console=console, refresh_per_second=2) as live:
-            progress = job.run(lambda p: live.update(table.render(p)))
-    except (BenchError, ModelError, ProblemFormatError, ValueError, RuntimeError) as exc:
-        fail(str(exc))
-    console.print(f"{progress.done}/{progress.total} problems in {out / 'results.jsonl'}"
-                  + (f"; {progress.failed} failed (run again to retry them)" if progress.failed else ""))
-    raise typer.Exit(0 if progress.failed == 0 else 1)
+    where = out / "results.jsonl"
+    if progress.failed:
+        stopped = (f"stopped after {progress.in_a_row} failed in a row, {progress.not_attempted} not attempted; "
+                   if progress.stopped and progress.not_attempted else "")
+        fail(f"{progress.failed} of {progress.total} problems failed ({progress.first_error[:300]}); {stopped}"
+             f"{progress.done} finished in {where}; run the same command again to retry the failed ones", code=1)
+    console.print(f"{progress.done}/{progress.total} problems finished in {where}", highlight=False)
 
 
-class _ProgressView:
-    def render(self, p) -> Table:
-        table = Table(show_header=False, box=None)
-        if p is None:
-            table.add_row("starting")
-            return table
-        table.add_row("[bold]problems[/]", f"{p.done}/{p.total} done ({p.skipped} from before), {p.failed} failed")
-        finished = max(1, p.done)
-        table.add_row("[bold]public tests[/]", f"{p.public_ok}/{p.done} chosen programs pass ({100 * p.public_ok / finished:.0f}%)")
-        table.add_row("[bold]tokens[/]", f"{p.tokens:,}")
-        eta = p.eta_s
-        table.add_row("[bold]ETA[/]", "-" if eta is None else f"{eta / 60:.1f} min")
+def _render(p):
+    from rich.table import Table
+
+    table = Table(show_header=False, box=None)
+    if p is None:
+        table.add_row("starting")
         return table
-
-
-def score(
-    run: Optional[Path] = typer.Argument(None, help="A run folder made by sstar bench."),
-    generations: Optional[Path] = typer.Option(None, "--generations", help="{question_id, code_list} JSONL to grade."),
-    dataset: Optional[str] = typer.Option(None, "--dataset", help="Dataset (default: the run's own)."),
-    all_samples: bool = typer.Option(True, "--all-samples/--chosen-only", help="Also grade every sample for pass@k."),
-    plot: bool = typer.Option(True, "--plot/--no-plot", help="Write a PNG beside summary.json."),
-    out: Optional[Path] = typer.Option(None, "--out", help="Where summary.json goes (default: the run folder)."),
-    isolate_tests: bool = typer.Option(False, "--isolate-tests", help="Every test in a process of its own (fork per "
-                                       "test) instead of a program's tests in sequence in one confined process."),
-) -> None:
-    """Grade on the hidden tests; print pass@1 by method, difficulty and platform; write summary.json."""
-    from ..batch.plot import plot_summary
-    from ..batch.results import write_json_atomic
-    from ..batch.score import score_generations, score_run
-    from ..problem import ProblemFormatError
-    from ..sandbox.local import LocalSandbox
-
-    if (run is None) == (generations is None):
-        fail("give either a run folder or --generations FILE --dataset PATH")
-    if generations is not None and not dataset:
-        fail("--generations needs --dataset")
-    if run is not None and not (run / "results.jsonl").is_file():
-        fail(f"{run}: no results.jsonl here (is it a run folder made by sstar bench?)")
-    try:
-        with LocalSandbox(isolate_tests=isolate_tests) as sandbox:
-            summary = (score_run(run, sandbox, dataset, all_samples) if run is not None
-                       else score_generations(generations, dataset, sandbox))
-    except (ProblemFormatError, ValueError, FileNotFoundError) as exc:
-        fail(str(exc))
-    target = out or ((run or generations.parent) / "summary.json")
-    write_json_atomic(target, summary)
-    _table(summary)
-    if plot and summary["problems"]:
-        try:
-            png = plot_summary(summary, target.with_suffix(".png"))
-            Console().print(f"plot: {png}")
-        except RuntimeError as exc:
-            Console(stderr=True).print(f"[yellow]no plot:[/] {exc}")
-    Console().print(f"summary: {target}")
-
-
-def _table(summary: dict) -> None:
-    methods = summary["methods"]
-    if not methods:
-        Console().print("nothing to score")
-        return
-    first = next(iter(methods.values()))
-    columns = [("overall", None)] + [(d, "by_difficulty") for d in first["by_difficulty"]] + \
-              [(p, "by_platform") for p in first["by_platform"]]
-    table = Table(title=f"pass@1 (%) on hidden tests, {summary['problems']} problems")
-    table.add_column("method")
-    for name, _ in columns:
-        table.add_column(name, justify="right")
-    for method, data in methods.items():
-        cells = [f"{100 * (data['pass@1'] if group is None else data[group].get(name, 0)):.1f}" for name, group in columns]
-        table.add_row(method, *cells)
-    Console().print(table)
-
-
-def convert(
-    source: str = typer.Argument(..., help="leetcode, humaneval, or lcb (any LiveCodeBench-format file)."),
-    path: Optional[Path] = typer.Argument(None, help="The input file (not for humaneval)."),
-    out: Path = typer.Option(..., "--out", help="The JSONL file to write."),
-    keep_solutions: bool = typer.Option(True, "--keep-solutions/--drop-solutions",
-                                        help="Keep reference (and incorrect) solutions as extra fields."),
-) -> None:
-    """Turn a real problem set into LiveCodeBench records (validated, one JSON object per line)."""
-    from ..datasets.convert import convert_source
-    from ..problem import ProblemFormatError
-
-    try:
-        count, skipped = convert_source(source, path, out, keep_solutions)
-    except (ProblemFormatError, ValueError, RuntimeError, FileNotFoundError) as exc:
-        fail(str(exc))
-    Console().print(f"wrote {count} problems to {out}" + (f" ({skipped} skipped: see the log)" if skipped else ""))
+    table.add_row("[bold]problems[/]", f"{p.done}/{p.total} done ({p.skipped} from before), {p.failed} failed")
+    finished = max(1, p.done)
+    table.add_row("[bold]public tests[/]", f"{p.public_ok}/{p.done} chosen programs pass "
+                  f"({100 * p.public_ok / finished:.0f}%)")
+    table.add_row("[bold]tokens[/]", f"{p.tokens:,}")
+    eta = p.eta_s
+    table.add_row("[bold]elapsed / ETA[/]", f"{p.elapsed_s / 60:.1f} min / " + ("-" if eta is None else
+                                                                               f"{eta / 60:.1f} min"))
+    return table

@@ -15,7 +15,12 @@ EXIT_BAD_INPUT = 2
 
 
 def stderr_console() -> Console:
-    return Console(stderr=True)
+    """Styled on a terminal; off one (a log file, a pipe), plain lines never wrapped at 80 columns."""
+    import sys
+
+    if sys.stderr.isatty():
+        return Console(stderr=True)
+    return Console(stderr=True, soft_wrap=True, no_color=True, width=10_000)
 
 
 def fail(message: str, code: int = EXIT_BAD_INPUT) -> NoReturn:

@@ -66,20 +66,29 @@ def _execute(work, out: Optional[Path]):
         with progress.live:
             result = work(progress)
     except (ModelError, ValueError) as exc:
+        _end_of_view(progress.console)
         fail(str(exc))
+    _end_of_view(progress.console)
     _write(out, result)
     return result
 
 
+def _end_of_view(console: Console) -> None:
+    """Rich ends a live view with a newline only on a terminal: without one the next line would run on."""
+    if not console.is_terminal:
+        console.line()
+
+
 def solve(
     problem_path: str = typer.Argument(..., metavar="PROBLEM", help="A problem in LiveCodeBench format."),
-    model: Optional[str] = typer.Option(None, "--model", help="openai:MODEL, transformers:PATH, smollm2 (default: "
-                                        "SSTAR_MODEL, else the OPENAI_BASE_URL server's model, else smollm2)."),
+    model: Optional[str] = typer.Option(None, "--model", help="openai:MODEL, transformers:PATH, smollm2, scripted:FILE, "
+                                        "package.module:Class (default: SSTAR_MODEL, else the OPENAI_BASE_URL "
+                                        "server's model, else smollm2)."),
     base_url: Optional[str] = typer.Option(None, "--base-url", help="OpenAI-compatible server URL."),
     n: Optional[int] = typer.Option(None, "--n", min=1, help="Candidates sampled (default 16)."),
     rounds: Optional[int] = typer.Option(None, "--rounds", min=0, help="Debugging rounds (default 2)."),
     selection: Optional[SelectionMethod] = typer.Option(None, "--selection", help="Selection method."),
-    sandbox: str = typer.Option("local", "--sandbox", help="Sandbox backend."),
+    sandbox: str = typer.Option("local", "--sandbox", help="Sandbox: local, docker or package.module:Class."),
     seed: Optional[int] = typer.Option(None, "--seed"),
     max_tokens: Optional[int] = typer.Option(None, "--max-tokens", min=16, help="Token budget per answer (default: "
                                              "2048, or reasoning_max_tokens=32768 for a model that thinks)."),
@@ -95,19 +104,25 @@ def solve(
 ) -> None:
     """Solve PROBLEM with S*; print the chosen program. Exit 0 with a program, 1 if none produced code, 2 on bad input."""
     from ..pipeline import solve as run_solve
-    from .common import build_config, model_options
+    from .common import build_config, fail, model_options
 
     problem = _problem(problem_path, problem_id)
     config = build_config(config_file, sets, stop, n=n, rounds=rounds, selection=selection, seed=seed,
                           max_tokens=max_tokens, temperature=temperature, top_p=top_p)
     model, options = model_options(model, base_url)
     judge, judge_options = model_options(judge_model, judge_base_url, "judge model")
-    result = _execute(lambda progress: run_solve(problem, model=model, sandbox=sandbox, config=config,
-                                                 on_event=progress, model_options=options, judge_model=judge,
-                                                 judge_options=judge_options), out)
+    from ..errors import GenerationFailed
+
+    try:
+        result = _execute(lambda progress: run_solve(problem, model=model, sandbox=sandbox, config=config,
+                                                     on_event=progress, model_options=options, judge_model=judge,
+                                                     judge_options=judge_options), out)
+    except GenerationFailed as exc:  # the model is down or refuses every request: say so, exit 1
+        fail(f"no candidate: every generation call failed ({exc})", code=EXIT_NO_CODE)
     if result.program is None:
         Console(stderr=True).print("[bold red]no candidate produced code[/]")
         raise typer.Exit(EXIT_NO_CODE)
+    _say_how_decided(result)
     typer.echo(result.program, nl=False)
 
 
@@ -115,6 +130,7 @@ def select(
     problem_path: str = typer.Argument(..., metavar="PROBLEM", help="A problem in LiveCodeBench format."),
     candidates: List[Path] = typer.Argument(..., metavar="CANDIDATE.py...", help="Programs to choose from."),
     model: Optional[str] = typer.Option("none", "--model", help="A model to judge with, or 'none' (no model)."),
+    sandbox: str = typer.Option("local", "--sandbox", help="Sandbox: local, docker or package.module:Class."),
     base_url: Optional[str] = typer.Option(None, "--base-url", help="OpenAI-compatible server URL."),
     selection: Optional[SelectionMethod] = typer.Option(None, "--selection", help="Selection method."),
     seed: Optional[int] = typer.Option(None, "--seed"),
@@ -137,19 +153,26 @@ def select(
     model, options = model_options(None if model == "none" and base_url else model, base_url)
     judge, judge_options = model_options(judge_model, judge_base_url, "judge model")
     result = _execute(lambda progress: run_select(problem, [Path(p) for p in candidates], model=model,
-                                                  config=config, on_event=progress, model_options=options,
-                                                  judge_model=judge, judge_options=judge_options), out)
+                                                  sandbox=sandbox, config=config, on_event=progress,
+                                                  model_options=options, judge_model=judge,
+                                                  judge_options=judge_options), out)
     if result.chosen_index is None:
         Console(stderr=True).print("[bold red]no candidate holds a program[/]")
         raise typer.Exit(EXIT_NO_CODE)
-    undecided = f"; never told apart from {list(result.undistinguished)}" if result.undistinguished else ""
-    Console(stderr=True).print(f"chose candidate {result.chosen_index}, decided by {result.decided_by.value}{undecided}",
-                               highlight=False, markup=False)
+    _say_how_decided(result)
     if as_json:
         typer.echo(json.dumps({"index": result.chosen_index, "path": str(candidates[result.chosen_index]),
                                **result.to_dict()}))
     else:
         typer.echo(f"{result.chosen_index}\t{candidates[result.chosen_index]}")
+
+
+def _say_how_decided(result) -> None:
+    from ..pipeline.summary import describe_decision
+
+    line = describe_decision(result)
+    if line:
+        Console(stderr=True, soft_wrap=True).print(line, highlight=False, markup=False)
 
 
 def _problem(path: str, problem_id: Optional[str]):

@@ -32,7 +32,7 @@ def test(
     problem_id: Optional[str] = typer.Option(None, "--problem-id", help="Pick one problem from a .jsonl file."),
     float_tolerance: Optional[float] = typer.Option(None, "--float-tolerance", help="Accept numbers within this tolerance."),
     workers: int = typer.Option(0, "--workers", min=0, help="Tests run at once (0: one per CPU core)."),
-    sandbox_name: str = typer.Option("local", "--sandbox", help="local or docker."),
+    sandbox_name: str = typer.Option("local", "--sandbox", help="local, docker or package.module:Class."),
     as_json: bool = typer.Option(False, "--json", help="Print one JSON object instead of a table."),
     isolate_tests: bool = typer.Option(False, "--isolate-tests", help="Every test in a process of its own (fork per "
                                        "test) instead of the program's tests in sequence in one confined process."),

@@ -8,12 +8,13 @@ repository when the network allows (the resolved commit is recorded, so a run ca
 
 from __future__ import annotations
 
+import datetime
 import re
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Optional
 
-from ..problem import Problem, ProblemFormatError, iter_problems
+from ..problem import Platform, Problem, ProblemFormatError, iter_problems
 
 FILES = ("test.jsonl", "test2.jsonl", "test3.jsonl", "test4.jsonl", "test5.jsonl", "test6.jsonl")
 HF_REPO = "livecodebench/code_generation_lite"
@@ -35,31 +36,101 @@ def release_files(tag: str) -> list[str]:
     raise ValueError(f"unknown release {tag!r}: use release_v1..release_v6, release_latest, v1..v6 or vA_vB")
 
 
+DATE_FORMATS = ("%Y-%m-%d", "%Y/%m/%d", "%Y%m%d", "%Y.%m.%d", "%d.%m.%Y", "%b %d %Y", "%d %b %Y", "%B %d %Y",
+                "%d %B %Y", "%b %d, %Y", "%B %d, %Y")
+
+
+def parse_date(text: str, end_of_period: bool = False) -> datetime.date:
+    """A calendar date from the forms people write: ISO (with or without a time), ``2023/09/24``,
+    ``20230924``, ``Sep 24 2023``, or a month (``2023-09``: its first day, or its last for an end date).
+    ValueError, naming the accepted forms, when it is none of them."""
+    raw = str(text).strip()
+    head = raw.replace("T", " ").split(" ")[0] if re.match(r"\d{4}-\d{2}-\d{2}[T ]", raw) else raw
+    for fmt in DATE_FORMATS:
+        try:
+            return datetime.datetime.strptime(head, fmt).date()
+        except ValueError:
+            continue
+    month = re.fullmatch(r"(\d{4})[-/](\d{1,2})", raw)
+    if month and 1 <= int(month.group(2)) <= 12:
+        year, mon = int(month.group(1)), int(month.group(2))
+        if not end_of_period:
+            return datetime.date(year, mon, 1)
+        return datetime.date(year + mon // 12, mon % 12 + 1, 1) - datetime.timedelta(days=1)
+    raise ValueError(f"cannot read the date {raw!r}: use YYYY-MM-DD (or YYYY/MM/DD, YYYYMMDD, YYYY-MM, 'Sep 24 2023')")
+
+
+def _problem_date(problem: Problem) -> Optional[datetime.date]:
+    try:
+        return parse_date(problem.contest_date) if problem.contest_date else None
+    except ValueError:
+        return None
+
+
+def _label(value) -> str:
+    return str(getattr(value, "value", value) or "").strip().lower()
+
+
 @dataclass(frozen=True)
 class Selection:
-    """Which problems of a dataset to take. Every field is optional."""
+    """Which problems of a dataset to take. Every field is optional.
+
+    Difficulty and platform match case-insensitively (``Easy`` is ``easy``, ``LeetCode`` is ``leetcode``);
+    difficulty labels other than easy/medium/hard (CodeContests-derived sets carry others) are matched as
+    given. Dates are read in the common forms (see :func:`parse_date`); a value that cannot be read is a
+    ValueError, never a run over nothing.
+    """
 
     release: Optional[str] = None
     start_date: Optional[str] = None
-    """ISO date; problems whose contest_date is on or after it."""
+    """Problems whose contest_date is on or after it."""
     end_date: Optional[str] = None
-    """ISO date; problems whose contest_date is on or before it (the whole day)."""
+    """Problems whose contest_date is on or before it (the whole day)."""
     difficulty: tuple[str, ...] = ()
     platform: tuple[str, ...] = ()
     question_ids: tuple[str, ...] = ()
     limit: Optional[int] = None
 
+    def __post_init__(self) -> None:
+        start = parse_date(self.start_date) if self.start_date else None
+        end = parse_date(self.end_date, end_of_period=True) if self.end_date else None
+        if start and end and start > end:
+            raise ValueError(f"--start-date {start} is after --end-date {end}")
+        # Store the canonical forms, so that config.json and resume compare like with like.
+        object.__setattr__(self, "start_date", start.isoformat() if start else None)
+        object.__setattr__(self, "end_date", end.isoformat() if end else None)
+        object.__setattr__(self, "difficulty", tuple(sorted({_label(d) for d in self.difficulty if _label(d)})))
+        platforms = tuple(sorted({_label(p) for p in self.platform if _label(p)}))
+        known = {p.value for p in Platform}
+        for name in platforms:
+            if name not in known:
+                raise ValueError(f"unknown platform {name!r}: choose from {', '.join(sorted(known))}")
+        object.__setattr__(self, "platform", platforms)
+        if self.limit is not None and self.limit < 1:
+            raise ValueError("--limit must be at least 1")
+
     def keep(self, problem: Problem) -> bool:
-        date = problem.contest_date[:10]
-        if self.start_date and (not date or date < self.start_date[:10]):
+        if self.start_date or self.end_date:
+            date = _problem_date(problem)
+            if date is None:
+                return False
+            if self.start_date and date < datetime.date.fromisoformat(self.start_date):
+                return False
+            if self.end_date and date > datetime.date.fromisoformat(self.end_date):
+                return False
+        if self.difficulty and _label(problem.difficulty) not in self.difficulty:
             return False
-        if self.end_date and (not date or date > self.end_date[:10]):
-            return False
-        if self.difficulty and (problem.difficulty is None or problem.difficulty.value not in self.difficulty):
-            return False
-        if self.platform and problem.platform.value not in self.platform:
+        if self.platform and _label(problem.platform) not in self.platform:
             return False
         return not self.question_ids or problem.question_id in self.question_ids
+
+    def check_labels(self, problems: list[Problem]) -> None:
+        """A difficulty no problem carries is a typo, not an empty run: say which labels there are."""
+        present = {_label(p.difficulty) for p in problems if p.difficulty is not None}
+        missing = [d for d in self.difficulty if d not in present]
+        if missing and problems:
+            raise ProblemFormatError(f"no problem has difficulty {missing[0]!r} (labels in this dataset: "
+                                     f"{', '.join(sorted(present)) or 'none'})")
 
 
 def load_dataset(path: str | Path, selection: Selection = Selection()) -> list[Problem]:
@@ -76,7 +147,9 @@ def load_dataset(path: str | Path, selection: Selection = Selection()) -> list[P
         files = [path]
     else:
         raise ProblemFormatError(f"{path}: no such file or folder")
-    out = [p for f in files for p in iter_problems(f) if selection.keep(p)]
+    every = [p for f in files for p in iter_problems(f)]
+    selection.check_labels(every)
+    out = [p for p in every if selection.keep(p)]
     return out[: selection.limit] if selection.limit else out
 
 

@@ -1,11 +1,14 @@
 """Any OpenAI-compatible chat server through the ``openai`` client.
 
-OpenAI, vLLM, SGLang, Ollama and llama.cpp's server. Bounded concurrency;
-retries with jittered exponential backoff on 429 (honouring Retry-After), 5xx,
-time-outs, dropped connections and unreadable replies; after the last retry a
-recorded failure (a completion with ``finish_reason=error``), never a crash.
-Servers that ignore ``n > 1`` (llama.cpp, Ollama) are detected and served
-with concurrent single requests from then on.
+OpenAI, vLLM, SGLang, Ollama and llama.cpp's server. Bounded concurrency.
+Retries are the ``openai`` client's own (``max_retries``: 408/409/429/5xx,
+time-outs and dropped connections, with its exponential backoff and its
+``Retry-After`` handling); on top of them one policy: a request that still
+fails becomes a recorded failure (a completion with ``finish_reason=error``
+and the error text), never a crash. A reply the client cannot read (bad JSON,
+no choices) is asked again up to ``max_retries`` times, since the client does
+not retry those. Servers that ignore ``n > 1`` (llama.cpp, Ollama) are
+detected and served with concurrent single requests from then on.
 """
 
 from __future__ import annotations
@@ -13,8 +16,8 @@ from __future__ import annotations
 import asyncio
 import logging
 import os
-import random
 import threading
+import weakref
 from dataclasses import asdict, dataclass, field, replace
 from typing import Any
 
@@ -35,12 +38,10 @@ class OpenAIConfig:
     max_concurrency: int = 16
     """Requests in flight at once."""
     max_retries: int = 5
-    """Retries of one request before it is recorded as failed."""
+    """Retries of one request (the ``openai`` client's, with its backoff and ``Retry-After`` handling) before it
+    is recorded as failed."""
     timeout_s: float = 600.0
     """Seconds one request may take."""
-    backoff_s: float = 1.0
-    """First retry delay; doubles each retry (with jitter), capped at ``backoff_max_s``."""
-    backoff_max_s: float = 60.0
     extra_body: dict[str, Any] = field(default_factory=dict)
     """Passed through to the server as is (vLLM/SGLang options such as ``chat_template_kwargs``)."""
     reasoning_effort: str | None = None
@@ -53,10 +54,8 @@ class OpenAIConfig:
                        api_key=self.api_key or os.environ.get("OPENAI_API_KEY") or None)
 
 
-class _Retryable(Exception):
-    def __init__(self, message: str, retry_after: float | None = None) -> None:
-        super().__init__(message)
-        self.retry_after = retry_after
+class _Unreadable(Exception):
+    """A reply the client received but could not read; the client does not retry these."""
 
 
 class OpenAIModel(ModelBase):
@@ -69,48 +68,65 @@ class OpenAIModel(ModelBase):
             raise ModelError("the openai backend needs the openai package: pip install openai") from exc
         super().__init__(model)
         base = config or OpenAIConfig()
+        unknown = sorted(set(options) - {f for f in OpenAIConfig.__dataclass_fields__})
+        if unknown:
+            raise ModelError(f"unknown openai option {unknown[0]!r}: choose from "
+                             f"{', '.join(OpenAIConfig.__dataclass_fields__)}")
         self.settings = replace(base, **options).resolved()
         if not self.settings.api_key and not self.settings.base_url:
             raise ModelError("no OpenAI API key: set OPENAI_API_KEY, or point --base-url / OPENAI_BASE_URL "
                              "at an OpenAI-compatible server")
         self._n_supported: bool | None = None
-        self._loop: asyncio.AbstractEventLoop | None = None
-        self._thread: threading.Thread | None = None
-        self._client = None
-        self._semaphore: asyncio.Semaphore | None = None
-        self._start_lock = threading.Lock()
-
-    # -- one event loop of our own, so sync and async callers share a client ----
-    def _ensure_loop(self) -> asyncio.AbstractEventLoop:
-        with self._start_lock:
-            if self._loop is None:
-                loop = asyncio.new_event_loop()
-                self._thread = threading.Thread(target=loop.run_forever, name=f"openai-{self.name}", daemon=True)
-                self._thread.start()
-                self._loop = loop
-        return self._loop
+        # An async client belongs to the event loop it first ran on; each loop gets its own.
+        self._clients: "weakref.WeakKeyDictionary[asyncio.AbstractEventLoop, tuple[Any, asyncio.Semaphore]]" = \
+            weakref.WeakKeyDictionary()
+        self._clients_lock = threading.Lock()
 
     def _sample(self, messages: list[Message], params: SamplingParams, stage: Stage) -> list[Completion]:
-        future = asyncio.run_coroutine_threadsafe(self._request_all(messages, params), self._ensure_loop())
-        return future.result()
+        async def once() -> list[Completion]:
+            try:
+                return await self._request_all(messages, params)
+            finally:
+                await self._close_loop_client()
+
+        try:
+            asyncio.get_running_loop()
+        except RuntimeError:
+            return asyncio.run(once())
+        # Called synchronously from inside an event loop: run on a thread of its own rather than fail.
+        from concurrent.futures import ThreadPoolExecutor
+
+        with ThreadPoolExecutor(1) as pool:
+            return pool.submit(asyncio.run, once()).result()
+
+    async def aclose(self) -> None:
+        """Close the client of the running event loop (call before the loop ends)."""
+        await self._close_loop_client()
 
     async def _asample(self, messages: list[Message], params: SamplingParams, stage: Stage) -> list[Completion]:
-        future = asyncio.run_coroutine_threadsafe(self._request_all(messages, params), self._ensure_loop())
-        return await asyncio.wrap_future(future)
+        return await self._request_all(messages, params)
 
-    def _client_on_loop(self):
-        if self._client is None:
-            import openai
+    def _client(self) -> tuple[Any, asyncio.Semaphore]:
+        loop = asyncio.get_running_loop()
+        with self._clients_lock:
+            entry = self._clients.get(loop)
+            if entry is None:
+                import openai
 
-            s = self.settings
-            self._client = openai.AsyncOpenAI(base_url=s.base_url, api_key=s.api_key or "EMPTY",
-                                              max_retries=0, timeout=s.timeout_s)
-            self._semaphore = asyncio.Semaphore(s.max_concurrency)
-        return self._client
+                s = self.settings
+                client = openai.AsyncOpenAI(base_url=s.base_url, api_key=s.api_key or "EMPTY",
+                                            max_retries=s.max_retries, timeout=s.timeout_s)
+                entry = self._clients[loop] = (client, asyncio.Semaphore(s.max_concurrency))
+        return entry
+
+    async def _close_loop_client(self) -> None:
+        with self._clients_lock:
+            entry = self._clients.pop(asyncio.get_running_loop(), None)
+        if entry is not None:
+            await entry[0].close()
 
     # -- requests -----------------------------------------------------------
     async def _request_all(self, messages: list[Message], params: SamplingParams) -> list[Completion]:
-        self._client_on_loop()
         if params.n == 1 or self._n_supported is False:
             return await self._singles(messages, params, params.n)
         out = await self._request(messages, params, params.n)
@@ -151,53 +167,40 @@ class OpenAIModel(ModelBase):
         return body
 
     async def _request(self, messages: list[Message], params: SamplingParams, n: int) -> list[Completion]:
-        s = self.settings
-        body = self._body(messages, params, n)
-        last = ""
-        for attempt in range(s.max_retries + 1):
-            try:
-                async with self._semaphore:
-                    response = await self._call(body)
-                return self._parse(response, params)
-            except _Retryable as exc:
-                last = str(exc)
-                if attempt == s.max_retries:
-                    break
-                delay = min(s.backoff_max_s, s.backoff_s * 2 ** attempt) * (0.5 + random.random())
-                if exc.retry_after is not None:
-                    delay = max(delay, exc.retry_after)
-                log.warning("%s: %s; retry %d/%d in %.1f s", self.name, exc, attempt + 1, s.max_retries, delay)
-                await asyncio.sleep(delay)
-            except _Fatal as exc:
-                log.error("%s: %s", self.name, exc)
-                return failed(n, str(exc))
-        log.error("%s: giving up after %d retries: %s", self.name, s.max_retries, last)
-        return failed(n, f"gave up after {s.max_retries} retries: {last}")
-
-    async def _call(self, body: dict[str, Any]):
         import openai
 
-        try:
-            return await self._client.chat.completions.create(**body)
-        except openai.RateLimitError as exc:
-            raise _Retryable("rate limited (429)", _retry_after(exc.response)) from None
-        except openai.APITimeoutError:
-            raise _Retryable("timed out") from None
-        except openai.APIConnectionError as exc:
-            raise _Retryable(f"connection failed ({_root_cause(exc)})") from None
-        except openai.InternalServerError as exc:
-            raise _Retryable(f"server error {exc.status_code}", _retry_after(exc.response)) from None
-        except openai.APIStatusError as exc:
-            if exc.status_code in (408, 409) or exc.status_code >= 500:
-                raise _Retryable(f"server error {exc.status_code}", _retry_after(exc.response)) from None
-            raise _Fatal(f"request rejected ({exc.status_code}): {_message(exc)}") from None
-        except (openai.APIResponseValidationError, ValueError) as exc:  # an unreadable reply
-            raise _Retryable(f"unreadable reply ({type(exc).__name__})") from None
+        client, gate = self._client()
+        body = self._body(messages, params, n)
+        retries = self.settings.max_retries
+        for attempt in range(retries + 1):
+            try:
+                async with gate:
+                    response = await client.chat.completions.create(**body)
+                return self._parse(response, params)
+            except _Unreadable as exc:
+                error = f"unreadable reply ({exc})"
+            except (openai.APIResponseValidationError, ValueError) as exc:
+                error = f"unreadable reply ({type(exc).__name__})"
+            except openai.APIStatusError as exc:  # the client's retries are spent, or a request it will not retry
+                return self._failure(n, f"{_status_text(exc)}", exc.status_code in (408, 409, 429) or
+                                     exc.status_code >= 500, retries)
+            except openai.APITimeoutError:
+                return self._failure(n, "timed out", True, retries)
+            except openai.APIConnectionError as exc:
+                return self._failure(n, f"connection failed ({_root_cause(exc)})", True, retries)
+            if attempt < retries:
+                log.warning("%s: %s; asking again (%d/%d)", self.name, error, attempt + 1, retries)
+        return self._failure(n, error, True, retries)
+
+    def _failure(self, n: int, error: str, retried: bool, retries: int) -> list[Completion]:
+        message = f"gave up after {retries} retries: {error}" if retried and retries else error
+        log.error("%s: %s", self.name, message)
+        return failed(n, message)
 
     def _parse(self, response, params: SamplingParams) -> list[Completion]:
         choices = getattr(response, "choices", None)
         if not isinstance(choices, list):
-            raise _Retryable("reply without choices")
+            raise _Unreadable("no choices")
         usage = getattr(response, "usage", None)
         prompt_tokens = getattr(usage, "prompt_tokens", 0) or 0
         total_completion = getattr(usage, "completion_tokens", 0) or 0
@@ -221,27 +224,24 @@ class OpenAIModel(ModelBase):
         return {"backend": self.backend, "name": self.name, **s}
 
     def close(self) -> None:
-        loop, client = self._loop, self._client
-        if loop is None:
-            return
-        if client is not None:
-            asyncio.run_coroutine_threadsafe(client.close(), loop).result(timeout=10)
-        loop.call_soon_threadsafe(loop.stop)
-        if self._thread:
-            self._thread.join(timeout=10)
-        self._loop = self._client = None
+        with self._clients_lock:
+            entries = list(self._clients.items())
+            self._clients.clear()
+        for loop, (client, _) in entries:
+            if loop.is_closed():
+                continue  # its connections went with the loop
+            if loop.is_running():
+                asyncio.run_coroutine_threadsafe(client.close(), loop)
+            else:
+                loop.run_until_complete(client.close())
 
 
-class _Fatal(Exception):
-    pass
-
-
-def _retry_after(response) -> float | None:
-    try:
-        value = response.headers.get("retry-after")
-        return float(value) if value is not None else None
-    except (AttributeError, ValueError, TypeError):
-        return None
+def _status_text(exc) -> str:
+    if exc.status_code == 429:
+        return "rate limited (429)"
+    if exc.status_code >= 500 or exc.status_code in (408, 409):
+        return f"server error {exc.status_code}"
+    return f"request rejected ({exc.status_code}): {_message(exc)}"
 
 
 def _message(exc) -> str:

@@ -1,24 +1,26 @@
-"""A deterministic model for tests -- yours and ours.
+"""A deterministic model for tests, demos and CI -- yours and ours.
 
-Answers come from a list (consumed in order) or from a function of
-``(stage, messages)``. Shipped in the package so that code importing sstar
-can test its own use of it without a model server.
+Answers come from a list (consumed in order), from lists by stage (each
+cycled), or from a function of ``(stage, messages)``. Shipped in the package
+so that code importing sstar can test its own use of it without a model
+server; ``--model scripted:FILE`` reads the answers from a file (see
+:mod:`sstar.models.scripted_file`), so the command line runs without one too.
 """
 
 from __future__ import annotations
 
 import threading
-from typing import Callable, Iterable, Sequence, Union
+from typing import Callable, Iterable, Mapping, Sequence, Union
 
-from .base import ModelBase, split_thinking
+from .base import ModelBase, ModelError, split_thinking
 from .protocol import Completion, FinishReason, Message, SamplingParams, Stage
 
 Answer = Union[str, Completion]
 Script = Callable[[Stage, Sequence[Message]], Union[Answer, Sequence[Answer]]]
 
 
-class ScriptExhausted(RuntimeError):
-    pass
+class ScriptExhausted(ModelError):
+    """The script has no answer left: a clear, one-line failure (a ModelError, so the CLI exits 2)."""
 
 
 class ScriptedModel(ModelBase):
@@ -31,10 +33,16 @@ class ScriptedModel(ModelBase):
 
     backend = "scripted"
 
-    def __init__(self, script: Iterable[Answer] | Script = (), name: str = "scripted") -> None:
+    def __init__(self, script: Iterable[Answer] | Script | Mapping[str, Sequence[Answer]] = (),
+                 name: str = "scripted") -> None:
         super().__init__(name)
         self._function = script if callable(script) else None
-        self._queue = [] if callable(script) else list(script)
+        # By stage ({"generate": [...], "judge": "A"}): each stage's answers cycle, so any n and any number
+        # of calls work; "default" answers a stage the script does not name.
+        self._by_stage = ({str(getattr(k, "value", k)): ([v] if isinstance(v, (str, Completion)) else list(v))
+                           for k, v in script.items()} if isinstance(script, Mapping) else None)
+        self._cursor: dict[str, int] = {}
+        self._queue = [] if callable(script) or self._by_stage is not None else list(script)
         self._lock = threading.Lock()
         self.calls: list[tuple[Stage, list[Message], SamplingParams]] = []
 
@@ -56,6 +64,8 @@ class ScriptedModel(ModelBase):
                 answers = [answers] * params.n
             answers = list(answers) or [""]
             answers = [answers[i % len(answers)] for i in range(params.n)]
+        elif self._by_stage is not None:
+            answers = self._from_stage(stage, params.n)
         else:
             with self._lock:
                 if len(self._queue) < params.n:
@@ -64,6 +74,25 @@ class ScriptedModel(ModelBase):
                 answers, self._queue = self._queue[: params.n], self._queue[params.n:]
         prompt_tokens = sum(len(m["content"].split()) for m in messages)
         return [self._complete(a, prompt_tokens, params) for a in answers]
+
+    def _from_stage(self, stage: Stage, n: int) -> list[Answer]:
+        key = stage.value if stage.value in self._by_stage else "default"
+        pool = self._by_stage.get(key)
+        if not pool:
+            raise ScriptExhausted(f"the scripted model has no answers for the {stage.value} stage "
+                                  f"(it has {', '.join(self._by_stage) or 'none'}; add '{stage.value}' or 'default')")
+        with self._lock:
+            start = self._cursor.get(key, 0)
+            self._cursor[key] = start + n
+        return [pool[(start + i) % len(pool)] for i in range(n)]
+
+    @classmethod
+    def from_file(cls, path: str, **options) -> "ScriptedModel":
+        """Answers from a JSON or JSONL file (the formats: :mod:`sstar.models.scripted_file`)."""
+        from .scripted_file import read_script
+
+        options.setdefault("name", f"scripted:{path}")
+        return cls(read_script(path), **options)
 
     @staticmethod
     def _complete(answer: Answer, prompt_tokens: int, params: SamplingParams) -> Completion:

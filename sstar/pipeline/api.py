@@ -1,138 +1,136 @@
-"""``solve`` and ``select``: the library's front door. Accepts objects, dicts, paths and names."""
+"""The library's front door: ``solve``, ``select``, ``test`` and their async twins.
+
+Accepts objects, dicts, paths and names (see :mod:`.arguments`). The async twins (``asolve``,
+``aselect``, ``atest``) run inside an agent's event loop; concurrent calls share one sandbox and one
+model (see :mod:`.leases`). The sync functions run their own loop, so inside a running one they
+refuse with a message naming the twin to await instead.
+"""
 
 from __future__ import annotations
 
-import os
+import asyncio
 from pathlib import Path
-from typing import Any, Optional, Sequence, Union
+from typing import Optional, Sequence, Union
 
+from ..judge.verdict import JudgeReport
 from ..models.protocol import Model
-from ..problem import Problem, load_problem, problem_from_dict
+from ..problem import TestCase
 from ..sandbox.protocol import Sandbox
+from .arguments import (CandidateError, ProblemLike, ProgramLike, as_config, as_problem, read_candidate,
+                        read_candidates)
 from .config import SStarConfig
+from .leases import Leases, default_model_name, served_model
 from .records import SolveResult
 from .sstar import Event, SStar
 
-ProblemLike = Union[Problem, dict, str, Path]
+__all__ = ["CandidateError", "InsideEventLoopError", "ProblemLike", "ProgramLike", "aselect", "asolve", "as_config",
+           "as_problem", "atest", "default_model_name", "select", "served_model", "solve", "test"]
+
+ModelLike = Union[Model, str, None]
+SandboxLike = Union[Sandbox, str, None]
+ConfigLike = Union[SStarConfig, dict, None]
 
 
-def as_problem(problem: ProblemLike) -> Problem:
-    if isinstance(problem, Problem):
-        return problem
-    if isinstance(problem, dict):
-        return problem_from_dict(problem)
-    return load_problem(problem)
+class InsideEventLoopError(RuntimeError):
+    """A sync function called where an event loop already runs (an agent framework, Jupyter)."""
 
 
-def as_config(config: Union[SStarConfig, dict, None], **overrides: Any) -> SStarConfig:
-    base = config if isinstance(config, SStarConfig) else SStarConfig(**(config or {}))
-    return base.model_copy(update={k: v for k, v in overrides.items() if v is not None}) if overrides else base
-
-
-def default_model_name() -> str:
-    """``SSTAR_MODEL``; else the model an ``OPENAI_BASE_URL`` server serves; else OpenAI with a key; else SmolLM2."""
-    if os.environ.get("SSTAR_MODEL"):
-        return os.environ["SSTAR_MODEL"]
-    if os.environ.get("OPENAI_BASE_URL"):
-        return f"openai:{served_model(os.environ['OPENAI_BASE_URL'])}"
-    if os.environ.get("OPENAI_API_KEY"):
-        return "openai:gpt-4o-mini"
-    return "smollm2"
-
-
-def served_model(base_url: str, api_key: Optional[str] = None) -> str:
-    """The first model a local OpenAI-compatible server lists (vLLM, SGLang, Ollama serve one or a few)."""
-    from ..models.base import ModelError
-
+def _outside_loop(name: str) -> None:
     try:
-        import openai
-
-        client = openai.OpenAI(base_url=base_url, api_key=api_key or os.environ.get("OPENAI_API_KEY") or "EMPTY",
-                               timeout=10, max_retries=1)
-        models = client.models.list().data
-    except Exception as exc:  # noqa: BLE001 - any failure here is "cannot reach the server"
-        raise ModelError(f"cannot list the models of {base_url}: {type(exc).__name__}: {exc}") from None
-    if not models:
-        raise ModelError(f"{base_url} serves no model")
-    return models[0].id
+        asyncio.get_running_loop()
+    except RuntimeError:
+        return
+    raise InsideEventLoopError(f"sstar.{name}() cannot run inside a running event loop; "
+                               f"use `await sstar.a{name}(...)` there")
 
 
-def _model(model: Union[Model, str, None], needed: bool, **options: Any) -> Optional[Model]:
-    from ..models import load_model
-
-    if model is None:
-        return load_model(default_model_name(), **options) if needed else None
-    if isinstance(model, str):
-        return None if model == "none" else load_model(model, **options)
-    return model
+async def _leases(model: ModelLike, sandbox: SandboxLike, needs_model: bool, model_options: Optional[dict],
+                  judge_model: ModelLike = None, judge_options: Optional[dict] = None) -> Leases:
+    # Starting a sandbox pool or loading weights blocks: keep the caller's loop responsive meanwhile.
+    return await asyncio.to_thread(Leases, model, sandbox, needs_model, model_options, judge_model, judge_options)
 
 
-class _Resources:
-    """Creates what the caller did not pass, and closes only that."""
-
-    def __init__(self, model, sandbox, needed_model: bool, model_options: dict, judge_model=None,
-                 judge_options: Optional[dict] = None) -> None:
-        from ..sandbox import make_sandbox
-
-        self.own_model = model is None or isinstance(model, str)
-        self.own_judge = isinstance(judge_model, str)
-        self.own_sandbox = sandbox is None or isinstance(sandbox, str)
-        self.model = _model(model, needed_model, **model_options)
-        try:
-            self.judge = _model(judge_model, False, **(judge_options or {})) if judge_model is not None else None
-        except BaseException:
-            self._close_model()
-            raise
-        self.sandbox = make_sandbox(sandbox or "local") if self.own_sandbox else sandbox
-
-    def _close_model(self) -> None:
-        if self.own_model and self.model is not None:
-            self.model.close()
-
-    def close(self) -> None:
-        if self.own_sandbox:
-            self.sandbox.close()
-        self._close_model()
-        if self.own_judge and self.judge is not None:
-            self.judge.close()
+def _engine(leases: Leases, config: SStarConfig, on_event: Optional[Event]) -> SStar:
+    judge = {} if leases.judge is None else {"judge_model": leases.judge}
+    return SStar(leases.model, leases.sandbox, config, on_event, **judge)
 
 
-def solve(problem: ProblemLike, model: Union[Model, str, None] = None, sandbox: Union[Sandbox, str, None] = None,
-          config: Union[SStarConfig, dict, None] = None, on_event: Optional[Event] = None,
-          model_options: Optional[dict] = None, judge_model: Union[Model, str, None] = None,
-          judge_options: Optional[dict] = None) -> SolveResult:
+async def asolve(problem: ProblemLike, model: ModelLike = None, sandbox: SandboxLike = None,
+                 config: ConfigLike = None, on_event: Optional[Event] = None, model_options: Optional[dict] = None,
+                 judge_model: ModelLike = None, judge_options: Optional[dict] = None) -> SolveResult:
     """Run S* on one problem: generate, debug, synthesize inputs, select.
 
+    ``model``: a :class:`Model`, a name (``openai:gpt-4o-mini``, ``scripted:FILE``, ``package.module:Class``)
+    or None for the default; ``sandbox``: a :class:`Sandbox`, ``local``, ``docker`` or an import path;
     ``judge_model`` (default: ``model``) writes the test inputs, predicts outputs and judges pairs.
     """
     prob, cfg = as_problem(problem), as_config(config)
-    res = _Resources(model, sandbox, True, model_options or {}, judge_model, judge_options)
+    leases = await _leases(model, sandbox, True, model_options, judge_model, judge_options)
     try:
-        return SStar(res.model, res.sandbox, cfg, on_event, judge_model=res.judge).solve(prob)
+        return await _engine(leases, cfg, on_event).asolve(prob)
     finally:
-        res.close()
+        await asyncio.to_thread(leases.close)
 
 
-def select(problem: ProblemLike, programs: Sequence[Union[str, Path]], model: Union[Model, str, None] = None,
-           sandbox: Union[Sandbox, str, None] = None, config: Union[SStarConfig, dict, None] = None,
-           on_event: Optional[Event] = None, model_options: Optional[dict] = None,
-           judge_model: Union[Model, str, None] = None, judge_options: Optional[dict] = None) -> SolveResult:
-    """Input synthesis and selection over programs you already have (code strings or paths).
+async def aselect(problem: ProblemLike, programs: Sequence[ProgramLike], model: ModelLike = None,
+                  sandbox: SandboxLike = None, config: ConfigLike = None, on_event: Optional[Event] = None,
+                  model_options: Optional[dict] = None, judge_model: ModelLike = None,
+                  judge_options: Optional[dict] = None) -> SolveResult:
+    """Input synthesis and selection over programs you already have (their text, or Paths).
 
-    ``model=None`` (or ``"none"``) asks no model: Hypothesis inputs, clustering and the tie rules decide.
-    ``judge_model`` judges instead of ``model`` (selection only uses the judge side).
+    ``model=None`` (or ``"none"``) asks no model: synthesized inputs, clustering and the tie rules decide;
+    the result's ``decided_by`` says which. ``judge_model`` judges instead of ``model``.
     """
     prob, cfg = as_problem(problem), as_config(config)
-    codes, paths = [], []
-    for p in programs:
-        if isinstance(p, Path) or (isinstance(p, str) and "\n" not in p and p.endswith(".py") and Path(p).is_file()):
-            codes.append(Path(p).read_text(encoding="utf-8"))
-            paths.append(str(p))
-        else:
-            codes.append(str(p))
-            paths.append(None)
-    res = _Resources(model, sandbox, False, model_options or {}, judge_model, judge_options)
+    codes, paths = read_candidates(programs)
+    leases = await _leases(model, sandbox, False, model_options, judge_model, judge_options)
     try:
-        return SStar(res.model, res.sandbox, cfg, on_event, judge_model=res.judge).select(prob, codes, paths)
+        return await _engine(leases, cfg, on_event).aselect(prob, codes, paths)
     finally:
-        res.close()
+        await asyncio.to_thread(leases.close)
+
+
+async def atest(problem: ProblemLike, program: ProgramLike, sandbox: SandboxLike = None,
+                tests: Union[str, Sequence[TestCase]] = "all", time_limit_s: Optional[float] = None,
+                memory_limit_mb: Optional[int] = None, float_tolerance: Optional[float] = None) -> JudgeReport:
+    """Run one program on a problem's tests (``public``, ``private``, ``all`` or a list); the per-test verdicts."""
+    from ..judge import effective_limits, run_tests
+
+    prob = as_problem(problem)
+    code, _ = read_candidate(program)
+    cases = prob.tests(tests) if isinstance(tests, str) else tuple(tests)
+    limits = effective_limits(prob, time_s=time_limit_s, memory_mb=memory_limit_mb)
+    leases = await _leases(None, sandbox, False, None)
+    try:
+        return await asyncio.to_thread(run_tests, code, prob, leases.sandbox, cases, limits, float_tolerance)
+    finally:
+        await asyncio.to_thread(leases.close)
+
+
+def solve(problem: ProblemLike, model: ModelLike = None, sandbox: SandboxLike = None, config: ConfigLike = None,
+          on_event: Optional[Event] = None, model_options: Optional[dict] = None, judge_model: ModelLike = None,
+          judge_options: Optional[dict] = None) -> SolveResult:
+    """:func:`asolve`, for code that runs no event loop."""
+    _outside_loop("solve")
+    return asyncio.run(asolve(problem, model, sandbox, config, on_event, model_options, judge_model, judge_options))
+
+
+def select(problem: ProblemLike, programs: Sequence[Union[str, Path]], model: ModelLike = None,
+           sandbox: SandboxLike = None, config: ConfigLike = None, on_event: Optional[Event] = None,
+           model_options: Optional[dict] = None, judge_model: ModelLike = None,
+           judge_options: Optional[dict] = None) -> SolveResult:
+    """:func:`aselect`, for code that runs no event loop."""
+    _outside_loop("select")
+    return asyncio.run(aselect(problem, programs, model, sandbox, config, on_event, model_options, judge_model,
+                               judge_options))
+
+
+def test(problem: ProblemLike, program: ProgramLike, sandbox: SandboxLike = None,
+         tests: Union[str, Sequence[TestCase]] = "all", time_limit_s: Optional[float] = None,
+         memory_limit_mb: Optional[int] = None, float_tolerance: Optional[float] = None) -> JudgeReport:
+    """:func:`atest`, for code that runs no event loop."""
+    _outside_loop("test")
+    return asyncio.run(atest(problem, program, sandbox, tests, time_limit_s, memory_limit_mb, float_tolerance))
+
+
+test.__test__ = False  # type: ignore[attr-defined]  # not a pytest test when imported into one

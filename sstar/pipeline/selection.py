@@ -65,11 +65,6 @@ def cluster(candidates: Sequence[int], matrix: list[list[Outcome]], valid: Seque
     return clusters
 
 
-def pick(clusters: Sequence[Cluster], wins: Sequence[int]) -> int:
-    """The winner: most wins, then the larger cluster, then the faster program."""
-    return min(range(len(clusters)), key=lambda k: (-wins[k], -clusters[k].size, clusters[k].cpu, k))
-
-
 def runnable(code: Optional[str]) -> bool:
     """Non-empty Python that compiles: empty files, syntax errors and other languages are not."""
     if code is None or not code.strip():

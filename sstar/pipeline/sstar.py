@@ -19,6 +19,7 @@ from ..judge import effective_limits, run_tests
 from ..models.protocol import Completion, FinishReason, Model, Stage
 from ..problem import Problem
 from ..sandbox.protocol import Limits, Sandbox
+from ..errors import GenerationFailed
 from ..synthesis.functional import signature
 from ..synthesis.model_inputs import parse_model_inputs
 from . import prompts
@@ -118,6 +119,8 @@ class SStar:
         c = self.config
         self.on_event("stage", {"stage": "generate", "n": c.n})
         completions = await self._complete(run, prompts.generation(run.problem), Stage.GENERATE, n=c.n)
+        if completions and all(comp.failed for comp in completions):
+            raise GenerationFailed(completions[0].error or "every generation call failed")
         codes = [None if comp.failed else extract_code(comp.text) for comp in completions]
         reports = await asyncio.gather(*(self._public(run, code, 0, comp) for code, comp in zip(codes, completions)))
         run.candidates = [Candidate(i, code, "generated", (report,), None, runnable(code))

@@ -19,13 +19,7 @@ def __getattr__(name: str):
 
 
 def make_sandbox(name: str = "local", **options) -> Sandbox:
-    """A sandbox backend by name: ``local`` (the default) or ``docker``."""
-    if name == "local":
-        from .local import LocalSandbox
+    """A sandbox by name (``local``, the default, or ``docker``) or by import path ``package.module:Class``."""
+    from ..backends import make_sandbox as from_registry
 
-        return LocalSandbox(**options)
-    if name == "docker":
-        from .docker_backend import DockerSandbox
-
-        return DockerSandbox(**options)
-    raise ValueError(f"unknown sandbox backend {name!r}; available: local, docker")
+    return from_registry(name, **options)

@@ -63,3 +63,31 @@ def test_without_ray_installed_the_flag_says_so(monkeypatch, dataset, tmp_path):
     monkeypatch.setitem(sys.modules, "ray", None)  # as if not installed
     with pytest.raises(RuntimeError, match="--ray needs the ray package"):
         ray_runner._ray()
+
+
+@pytest.mark.timeout(600)
+def test_the_readme_ray_command_works_as_written(dataset, tmp_path):
+    """``sstar bench --dataset LCB_FOLDER --release release_v2 --base-url URL --n 16 --concurrency 32 --ray auto
+    --out DIR``: no --model (the server's own), a release folder, Ray; here on a loopback server and local Ray."""
+    import subprocess
+    import sys
+
+    from ..models.fake_openai import FakeOpenAI
+    from .test_bench import server_answer
+
+    folder = tmp_path / "lcb"
+    folder.mkdir()
+    lines = dataset.read_text().splitlines()
+    (folder / "test.jsonl").write_text("\n".join(lines[:2]) + "\n")
+    (folder / "test2.jsonl").write_text("\n".join(lines[2:4]) + "\n")
+    env = {k: v for k, v in os.environ.items() if not k.startswith(("OPENAI_", "SSTAR_MODEL"))}
+    env["RAY_ADDRESS"] = ""  # no cluster here: --ray auto starts a local instance, as it says
+    with FakeOpenAI(answer=server_answer) as server:
+        proc = subprocess.run([sys.executable, "-m", "sstar", "bench", "--dataset", str(folder), "--release",
+                               "release_v2", "--base-url", server.url, "--n", "2", "--concurrency", "2", "--ray", "auto",
+                               "--out", str(tmp_path / "run")], env=env, capture_output=True, text=True, timeout=500)
+    assert proc.returncode == 0, proc.stderr[-3000:]
+    rows, count = records(tmp_path / "run")
+    assert count == 4 and all(program for program, _, _ in rows.values())
+    config = json.loads((tmp_path / "run" / "config.json").read_text())
+    assert config["model"]["name"] == "fake-model" and config["ray"] == "auto"

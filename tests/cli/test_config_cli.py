@@ -72,4 +72,5 @@ def test_select_json_says_how_the_choice_was_made(problem_file, tmp_path):  # no
     data = json.loads(proc.stdout)
     assert data["index"] in (0, 1) and data["decided_by"] == "tie_break"
     assert data["undistinguished"] == [1 - data["index"]] and data["candidates"][2]["runnable"] is False
-    assert "decided by tie_break" in proc.stderr and "never told apart" in proc.stderr
+    assert "UNDECIDED" in proc.stderr and "tie-break" in proc.stderr
+    assert f"never told apart from candidate(s) {1 - data['index']}" in proc.stderr

@@ -100,3 +100,12 @@ def test_select_on_a_sample_problem_with_a_missing_file(tmp_path):
     proc = sstar("select", str(PROBLEMS / "cf_fox_cheese.json"), str(REFERENCE / "cf_fox_cheese.py"),
                  str(tmp_path / "missing.py"))
     assert proc.returncode == 2 and "missing.py: no such file" in proc.stderr
+
+
+def test_solve_against_a_dead_server_is_one_line_exit_1(problem_file):
+    with FakeOpenAI() as server:
+        url = server.url  # closed again on exit: connections are refused
+    proc = sstar("solve", str(problem_file), "--model", "openai:fake", "--base-url", url, "--n", "2",
+                 env={"OPENAI_API_KEY": "k"})
+    assert proc.returncode == 1 and proc.stdout == ""
+    assert "every generation call failed" in proc.stderr and "connection failed" in proc.stderr

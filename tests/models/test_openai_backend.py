@@ -19,7 +19,6 @@ def server():
 
 
 def model_for(server, **options):
-    options.setdefault("backoff_s", 0.01)
     return load_model("openai:fake-model", base_url=server.url, api_key="test", **options)
 
 
@@ -150,7 +149,7 @@ def test_environment_fallbacks(server, monkeypatch):
 
 
 def test_unreachable_server_is_a_recorded_failure_with_a_clear_reason():
-    model = load_model("openai:x", base_url="http://127.0.0.1:9/v1", api_key="k", max_retries=1, backoff_s=0.01)
+    model = load_model("openai:x", base_url="http://127.0.0.1:9/v1", api_key="k", max_retries=1)
     out = model.generate(MSGS)
     assert out[0].failed and "connection failed" in out[0].error
     model.close()
@@ -161,3 +160,17 @@ def test_missing_key_and_server_is_a_clear_error(monkeypatch):
     monkeypatch.delenv("OPENAI_BASE_URL", raising=False)
     with pytest.raises(ModelError, match="OPENAI_API_KEY"):
         load_model("openai:gpt-4o-mini")
+
+
+def test_retries_are_the_clients_own_and_sync_calls_work_inside_a_running_loop(server):
+    server.queue("500", "429")
+    model = model_for(server, max_retries=2)
+
+    async def inside_a_loop():
+        client, _ = model._client()
+        assert client.max_retries == 2  # the openai client's retry machinery, not a loop of ours
+        return model.generate(MSGS)  # a blocking call from async code: served on a thread of its own
+
+    out = asyncio.run(inside_a_loop())
+    assert not out[0].failed and len(server.requests) == 3
+    model.close()

@@ -39,7 +39,7 @@ def config(**kw):
 
 def models(gen, judge, **judge_options):
     gen.default = "ignore_n"  # one choice per request, so the programs alternate
-    options = {"api_key": "k", "backoff_s": 0.01}
+    options = {"api_key": "k"}
     return (load_model("openai:gen", base_url=gen.url, **options),
             load_model("openai:judge", base_url=judge.url, **{**options, **judge_options}))
 
@@ -103,7 +103,7 @@ def test_a_judge_server_that_is_down_leaves_pairs_undecided_and_recorded(sandbox
         gen.default = "ignore_n"
         gen_model = load_model("openai:gen", base_url=gen.url, api_key="k")
         judge_model = load_model("openai:judge", base_url=_closed_port_url(), api_key="k", max_retries=1,
-                                 backoff_s=0.01, timeout_s=2)
+                                 timeout_s=2)
         result = sstar.solve(PROBLEM, model=gen_model, judge_model=judge_model, sandbox=sandbox,
                              config=config(hypothesis_inputs=30))
     assert result.program in (GOOD, SUBTLE)

@@ -167,7 +167,8 @@ class _Watch:
         status = end.get("exit")
         result = self._record(exit_code=status if isinstance(status, int) else 1, cpu_s=cpu, memory_exceeded=memory,
                               max_rss_kb=int(end.get("rss_kb") or 0), cpu_exceeded=cpu > self.cpu_limit)
-        if end.get("retire") or memory or self.index + 1 >= len(self.tests) or (self.stop and failed(result)):
+        if end.get("retire") or memory or result["output_exceeded"] or self.index + 1 >= len(self.tests) \
+                or (self.stop and failed(result)):  # (output over the cap may still be in the pipe)
             return True
         if cgroup is not None and int(cgroup._pread("pids") or b"0") > 1:
             return True  # a process of the test outlived it, outside the child's own view

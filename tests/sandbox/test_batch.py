@@ -140,3 +140,14 @@ def test_docker_batches_as_the_local_sandbox_does():
 
     with DockerSandbox(workers=1) as batched, DockerSandbox(workers=1, isolate_tests=True) as isolated:
         _same_as_isolated(batched, isolated)
+
+
+def test_input_read_every_way_each_test_its_own(local_pair):
+    batched, _ = local_pair
+    ways = {"open(0)": "f = open(0)\ndata = f.read()", "buffer": "data = sys.stdin.buffer.read().decode()",
+            "os.read": "data = os.read(0, 1 << 16).decode()", "input": "data = input()",
+            "readline": "input = sys.stdin.readline\ndata = input()"}
+    for name, read in ways.items():
+        code = f"import sys, os\ndef solve(d):\n    return int(d.split()[0]) * 2\n{read}\nprint(solve(data))\n"
+        requests = [ExecRequest(code=code, stdin=f"{t}\n", limits=LIMITS) for t in range(25)]
+        assert [r.stdout for r in batched.run_program(requests)] == [f"{2 * t}\n".encode() for t in range(25)], name

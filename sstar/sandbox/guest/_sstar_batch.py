@@ -104,10 +104,15 @@ class FreshState:
         self.limits = {r: resource.getrlimit(r) for r in LIMITS}
         self.environ = dict(os.environ)
         self.sys = (list(sys.path), list(sys.meta_path), list(sys.path_hooks), sys.excepthook, sys.displayhook)
-        self.fds = sorted(os.listdir("/proc/self/fd"))
+        self.fds = self._fds()
         self.pgrp = os.getpgrp()
         self.memory = tuple(x + MEMORY_SLACK + 8 * code_len for x in _statm())
         self.stdin = None
+
+    @staticmethod
+    def _fds() -> list[str]:
+        # Descriptor 0 is the next test's input, put in place before it whatever the program did with it.
+        return sorted(fd for fd in os.listdir("/proc/self/fd") if fd != "0")
 
     def restore(self) -> None:
         import decimal
@@ -146,7 +151,7 @@ class FreshState:
         if signal.alarm(0) or signal.getitimer(signal.ITIMER_REAL) != (0.0, 0.0) or \
                 signal.getitimer(signal.ITIMER_VIRTUAL) != (0.0, 0.0) or signal.getitimer(signal.ITIMER_PROF) != (0.0, 0.0):
             return "a timer is pending"
-        if sorted(os.listdir("/proc/self/fd")) != self.fds:
+        if self._fds() != self.fds:
             return "descriptors were opened or closed"
         if any(resource.getrlimit(r) != v for r, v in self.limits.items()):
             return "resource limits were changed"
@@ -172,6 +177,16 @@ class FreshState:
 
 
 STDOUT: list = [None]
+
+
+def _drop_module() -> None:
+    """The test's module goes, and what it holds goes now: its functions keep its namespace alive in a
+    cycle, so a file object it opened on descriptor 0 (``open(0)``) would otherwise be collected, and
+    close that descriptor, in the middle of a later test."""
+    for name in ("__sstar_solution__", "__main__"):
+        module = sys.modules.pop(name, None)
+        if module is not None:
+            module.__dict__.clear()
 
 
 def serve_tests(msg: dict, stdin_path: str, work_dir: str, shm_dir: str | None,
@@ -202,8 +217,7 @@ def serve_tests(msg: dict, stdin_path: str, work_dir: str, shm_dir: str | None,
         _reap()
         cpu = _cpu() - cpu0
         peak = _peak_kb()
-        for name in ("__sstar_solution__", "__main__"):
-            sys.modules.pop(name, None)  # the test's module (and what it holds) goes with it
+        _drop_module()
         why = state.left_behind()
         os.write(3, json.dumps({"end": index, "exit": status, "cpu": round(cpu, 6), "rss_kb": peak,
                                 "retire": why}).encode() + b"\n")

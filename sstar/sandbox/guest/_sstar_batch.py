@@ -23,6 +23,7 @@ import builtins
 import gc
 import io
 import json
+import operator
 import os
 import resource
 import signal
@@ -44,18 +45,50 @@ def _cpu() -> float:
     return me.ru_utime + me.ru_stime + kids.ru_utime + kids.ru_stime
 
 
+STATM: list = [-1]
+STATUS: list = [-1]
+
+
 def _statm() -> tuple[int, int]:
-    with open("/proc/self/statm", "rb") as f:
-        size, resident = f.read().split()[:2]
+    if STATM[0] >= 0:
+        data = os.pread(STATM[0], 128, 0)
+    else:
+        with open("/proc/self/statm", "rb") as f:
+            data = f.read()
+    size, resident = data.split()[:2]
     return int(size) * PAGE, int(resident) * PAGE
 
 
 def _peak_kb() -> int:
-    with open("/proc/self/status", "rb") as f:
-        for line in f:
-            if line.startswith(b"VmHWM:"):
-                return int(line.split()[1])
-    return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
+    try:
+        data = os.pread(STATUS[0], 4096, 0)
+        at = data.index(b"VmHWM:")
+        return int(data[at + 6: data.index(b"kB", at)])
+    except (OSError, ValueError):
+        return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
+
+
+_IPC = {}
+
+
+def sysv_objects() -> int:
+    """SysV shared memory segments, semaphore sets and message queues in this IPC namespace (three calls)."""
+    import ctypes
+
+    if not _IPC:
+        _IPC["libc"] = ctypes.CDLL(None, use_errno=True)
+        _IPC["buf"] = ctypes.create_string_buffer(256)
+    libc, buf = _IPC["libc"], _IPC["buf"]
+    as_int = ctypes.cast(buf, ctypes.POINTER(ctypes.c_int))
+    if libc.shmctl(0, 14, buf) < 0:  # SHM_INFO: struct shm_info, used_ids first
+        raise OSError(ctypes.get_errno(), "shmctl(SHM_INFO)")
+    count = as_int[0]
+    if libc.semctl(0, 0, 19, buf) < 0:  # SEM_INFO: struct seminfo, semusz (sets in use) eighth
+        raise OSError(ctypes.get_errno(), "semctl(SEM_INFO)")
+    count += as_int[7]
+    if libc.msgctl(0, 12, buf) < 0:  # MSG_INFO: struct msginfo, msgpool (queues in use) first
+        raise OSError(ctypes.get_errno(), "msgctl(MSG_INFO)")
+    return count + as_int[0]
 
 
 def _clear_peak() -> None:
@@ -99,10 +132,17 @@ class FreshState:
         self.work_dir, self.shm_dir = work_dir, shm_dir
         self.decimal = decimal.getcontext().copy()
         self.int_digits = sys.get_int_max_str_digits()
-        self.builtins = {k: v for k, v in builtins.__dict__.items() if k not in STREAMS}
+        self.builtin_keys = [k for k in builtins.__dict__ if k not in STREAMS]
+        self.builtin_values = [builtins.__dict__[k] for k in self.builtin_keys]
         self.signals = {s: signal.getsignal(s) for s in SIGNALS}
         self.limits = {r: resource.getrlimit(r) for r in LIMITS}
-        self.environ = dict(os.environ)
+        self.environ = dict(os.environ._data)  # the bytes behind os.environ: compared without decoding
+        me = os.getpid()
+        # Read many times: opened once (a pread of a /proc file regenerates it).
+        self.proc = {name: os.open(path, os.O_RDONLY) for name, path in (
+            ("statm", "/proc/self/statm"), ("status", "/proc/self/status"),
+            ("children", f"/proc/{me}/task/{me}/children"))}
+        STATM[0], STATUS[0] = self.proc["statm"], self.proc["status"]
         self.sys = (list(sys.path), list(sys.meta_path), list(sys.path_hooks), sys.excepthook, sys.displayhook)
         self.fds = self._fds()
         self.pgrp = os.getpgrp()
@@ -135,16 +175,14 @@ class FreshState:
         if len(os.listdir("/proc/self/task")) != 1:
             return "a thread is still running"
         me = os.getpid()
-        with open(f"/proc/{me}/task/{me}/children", "rb") as f:
-            children = f.read().split()
-        if children:
+        if os.pread(self.proc["children"], 64, 0).split():
             return "a child process is still running"
         if sys.stdin is not self.stdin or any(getattr(sys, n) is not getattr(sys, "__" + n + "__")
                                               for n in ("stdout", "stderr")) or sys.stdout is not STDOUT[0]:
             return "the standard streams were replaced"
         current = builtins.__dict__
-        if len(current) - sum(1 for k in STREAMS if k in current) != len(self.builtins) or any(
-                current.get(k, current) is not v for k, v in self.builtins.items()):
+        if len(current) - sum(1 for k in STREAMS if k in current) != len(self.builtin_keys) or any(
+                map(operator.is_not, map(current.get, self.builtin_keys), self.builtin_values)):
             return "a builtin was changed"
         if any(signal.getsignal(s) is not h for s, h in self.signals.items()):
             return "a signal handler was changed"
@@ -155,20 +193,15 @@ class FreshState:
             return "descriptors were opened or closed"
         if any(resource.getrlimit(r) != v for r, v in self.limits.items()):
             return "resource limits were changed"
-        if os.environ != self.environ or os.getpgrp() != self.pgrp or os.getcwd() != self.work_dir:
+        if os.environ._data != self.environ or os.getpgrp() != self.pgrp or os.getcwd() != self.work_dir:
             return "the environment, process group or directory was changed"
         if (list(sys.path), list(sys.meta_path), list(sys.path_hooks), sys.excepthook, sys.displayhook) != self.sys \
                 or sys.gettrace() is not None or sys.getprofile() is not None or not gc.isenabled():
             return "interpreter hooks were changed"
         if os.listdir(self.work_dir) or (self.shm_dir and os.listdir(self.shm_dir)):
             return "files were left in the scratch directory"
-        for table in ("shm", "sem", "msg"):
-            try:
-                with open(f"/proc/sysvipc/{table}", "rb") as f:
-                    if len(f.read().splitlines()) > 1:
-                        return "SysV IPC objects were left"
-            except FileNotFoundError:
-                pass
+        if sysv_objects():
+            return "SysV IPC objects were left"
         if any(now > cap for now, cap in zip(_statm(), self.memory)):
             gc.collect()
             if any(now > cap for now, cap in zip(_statm(), self.memory)):

@@ -132,8 +132,9 @@ class FreshState:
         self.work_dir, self.shm_dir = work_dir, shm_dir
         self.decimal = decimal.getcontext().copy()
         self.int_digits = sys.get_int_max_str_digits()
-        self.builtin_keys = [k for k in builtins.__dict__ if k not in STREAMS]
-        self.builtin_values = [builtins.__dict__[k] for k in self.builtin_keys]
+        # Compared in dict order, by identity; the streams (set anew for every test) compare as None.
+        self.builtin_streams = [i for i, k in enumerate(builtins.__dict__) if k in STREAMS]
+        self.builtin_values = self._builtin_values()
         self.signals = {s: signal.getsignal(s) for s in SIGNALS}
         self.limits = {r: resource.getrlimit(r) for r in LIMITS}
         self.environ = dict(os.environ._data)  # the bytes behind os.environ: compared without decoding
@@ -148,6 +149,13 @@ class FreshState:
         self.pgrp = os.getpgrp()
         self.memory = tuple(x + MEMORY_SLACK + 8 * code_len for x in _statm())
         self.stdin = None
+
+    def _builtin_values(self) -> list:
+        values = list(builtins.__dict__.values())
+        for i in self.builtin_streams:
+            if i < len(values):
+                values[i] = None
+        return values
 
     @staticmethod
     def _fds() -> list[str]:
@@ -180,9 +188,8 @@ class FreshState:
         if sys.stdin is not self.stdin or any(getattr(sys, n) is not getattr(sys, "__" + n + "__")
                                               for n in ("stdout", "stderr")) or sys.stdout is not STDOUT[0]:
             return "the standard streams were replaced"
-        current = builtins.__dict__
-        if len(current) - sum(1 for k in STREAMS if k in current) != len(self.builtin_keys) or any(
-                map(operator.is_not, map(current.get, self.builtin_keys), self.builtin_values)):
+        now = self._builtin_values()
+        if len(now) != len(self.builtin_values) or any(map(operator.is_not, now, self.builtin_values)):
             return "a builtin was changed"
         if any(signal.getsignal(s) is not h for s, h in self.signals.items()):
             return "a signal handler was changed"

@@ -194,6 +194,9 @@ def load_average() -> str:
     return " ".join(Path("/proc/loadavg").read_text().split()[:3])
 
 
+SKIP: set[str] = set()
+
+
 def run_shape(name: str, programs: int, tests: int, workers: int) -> dict:
     problems = workload(programs, tests)
     total = sum(len(p.tests()) for p in problems)
@@ -205,6 +208,8 @@ def run_shape(name: str, programs: int, tests: int, workers: int) -> dict:
                       ("sstar, fork per test", lambda ps, w: bench_sandbox(ps, w, isolate_tests=True)),
                       ("fresh python3 per test", bench_fresh_python),
                       ("LiveCodeBench grader", bench_livecodebench)):
+        if label in SKIP:
+            continue
         cpu0 = cpu_now()
         out = fn(problems, workers)
         if out is None:
@@ -249,7 +254,10 @@ def main() -> None:
     parser.add_argument("--shapes-only", action="store_true", help="skip the per-test overhead")
     parser.add_argument("--programs", type=int, default=0,
                         help="programs of each kind (stdin, functional) in the grading shape (default 10)")
+    parser.add_argument("--no-fresh", action="store_true", help="skip the fresh-python3-per-test row (minutes)")
     args = parser.parse_args()
+    if args.no_fresh:
+        SKIP.add("fresh python3 per test")
     if args.programs:
         SHAPES["grading"] = (args.programs, SHAPES["grading"][1])
     figures = {} if args.overhead_only else {

@@ -42,6 +42,8 @@ if kind == "alarm":
     signal.alarm(30)
 if kind == "fd":
     os.open("/dev/null", os.O_RDONLY)
+if kind == "dup2":
+    os.dup2(os.open("/dev/null", os.O_WRONLY), 1)
 if kind == "child":
     if os.fork() == 0:
         import time; time.sleep(60)
@@ -53,7 +55,7 @@ print(n * 2, counter, random.randint(0, 10**9), os.path.exists("left.txt"), sys.
 sys.stderr.write(f"note {n}\n")
 '''
 KINDS = ["ok", "crash", "raise", "segv", "loop", "sleep", "memory", "thread", "stdin", "builtin", "file", "alarm",
-         "fd", "child", "recursion", "exit"]
+         "fd", "dup2", "child", "recursion", "exit"]
 
 
 def _requests():

@@ -146,6 +146,7 @@ class FreshState:
         STATM[0], STATUS[0] = self.proc["statm"], self.proc["status"]
         self.sys = (list(sys.path), list(sys.meta_path), list(sys.path_hooks), sys.excepthook, sys.displayhook)
         self.fds = self._fds()
+        self.pipes = self._pipes()
         self.pgrp = os.getpgrp()
         self.memory = tuple(x + MEMORY_SLACK + 8 * code_len for x in _statm())
         self.stdin = None
@@ -156,6 +157,11 @@ class FreshState:
             if i < len(values):
                 values[i] = None
         return values
+
+    @staticmethod
+    def _pipes() -> list[tuple[int, int]]:
+        """What descriptors 1-3 are (the output pipes): a program may have put something else there."""
+        return [(st.st_dev, st.st_ino) for st in map(os.fstat, (1, 2, 3))]
 
     @staticmethod
     def _fds() -> list[str]:
@@ -196,8 +202,8 @@ class FreshState:
         if signal.alarm(0) or signal.getitimer(signal.ITIMER_REAL) != (0.0, 0.0) or \
                 signal.getitimer(signal.ITIMER_VIRTUAL) != (0.0, 0.0) or signal.getitimer(signal.ITIMER_PROF) != (0.0, 0.0):
             return "a timer is pending"
-        if self._fds() != self.fds:
-            return "descriptors were opened or closed"
+        if self._fds() != self.fds or self._pipes() != self.pipes:
+            return "descriptors were opened, closed or replaced"
         if any(resource.getrlimit(r) != v for r, v in self.limits.items()):
             return "resource limits were changed"
         if os.environ._data != self.environ or os.getpgrp() != self.pgrp or os.getcwd() != self.work_dir:

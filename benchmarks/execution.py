@@ -1,14 +1,16 @@
 """Execution throughput: sstar's local sandbox vs a fresh interpreter vs LiveCodeBench's grader.
 
 The same trivial tests go through, in one run:
-  (a) sstar's local sandbox (warm workers, fork per test, bubblewrap isolation);
+  (a) sstar's local sandbox (warm workers, bubblewrap isolation; a program's tests in one confined
+      process), and the same with ``isolate_tests`` (fork per test);
   (b) a fresh ``python3`` subprocess per test (no isolation);
   (c) LiveCodeBench's own grader: ``evaluate_generations`` -> ``check_correctness`` ->
       ``run_test`` from ``testing_util``, as vendored by the PyPI package
       ``nvidia-livecodebench`` (no isolation beyond its reliability guard).
 in two shapes: S*'s selection shape (every program run on one input) and the
-grading shape (a program run on its 20 tests, which LiveCodeBench's grader
-runs in one process). Each gets as many parallel workers as the machine has
+grading shape (a program run on its 100 tests, which LiveCodeBench's grader
+runs in one process). Beside throughput, the CPU each test costs (harness, workers, test processes;
+the grader's pool), which the machine's load does not change. Each gets as many parallel workers as the machine has
 cores. It also reports, for the local backend and (when an engine is reachable) the Docker backend,
 the sandbox's per-test overhead: the median round trip of one test through a
 single worker, minus the median time the same program takes run in-process.
@@ -57,8 +59,8 @@ def code_for(problem: Problem) -> str:
     return FUNC_CODE if problem.test_type is TestType.FUNCTIONAL else STDIN_CODE
 
 
-def bench_sandbox(problems: list[Problem], workers: int) -> tuple[float, int]:
-    with LocalSandbox(workers=workers) as sandbox:
+def bench_sandbox(problems: list[Problem], workers: int, isolate_tests: bool = False) -> tuple[float, int]:
+    with LocalSandbox(workers=workers, isolate_tests=isolate_tests) as sandbox:
         sandbox.run_many([])  # start
         run_tests(STDIN_CODE, problems[0], sandbox)  # warm every worker
         start = time.perf_counter()
@@ -176,8 +178,23 @@ SHAPES = {
     # S*'s differential execution: every (candidate, input) pair is one run.
     "selection": (100, 1),
     # Grading a program on its problem's tests, as LiveCodeBench scores a generation.
-    "grading": (20, 20),
+    "grading": (10, 100),
 }
+
+
+def cpu_now() -> float:
+    """CPU of this process and every process it has reaped (sandbox workers once closed, the grader's pool)."""
+    import resource
+
+    me, kids = resource.getrusage(resource.RUSAGE_SELF), resource.getrusage(resource.RUSAGE_CHILDREN)
+    return me.ru_utime + me.ru_stime + kids.ru_utime + kids.ru_stime
+
+
+def load_average() -> str:
+    return " ".join(Path("/proc/loadavg").read_text().split()[:3])
+
+
+SKIP: set[str] = set()
 
 
 def run_shape(name: str, programs: int, tests: int, workers: int) -> dict:
@@ -186,19 +203,31 @@ def run_shape(name: str, programs: int, tests: int, workers: int) -> dict:
     print(f"\n[{name}] {total} tests: {programs} stdin + {programs} functional programs x {tests} test(s), "
           f"{workers} workers, {os.cpu_count()} cores")
     rows = {}
-    for label, fn in (("sstar local sandbox", bench_sandbox), ("fresh python3 per test", bench_fresh_python),
+    print(f"  load average before: {load_average()} (CPU per test is the figure the machine's load does not change)")
+    for label, fn in (("sstar local sandbox", bench_sandbox),
+                      ("sstar, fork per test", lambda ps, w: bench_sandbox(ps, w, isolate_tests=True)),
+                      ("fresh python3 per test", bench_fresh_python),
                       ("LiveCodeBench grader", bench_livecodebench)):
+        if label in SKIP:
+            continue
+        cpu0 = cpu_now()
         out = fn(problems, workers)
         if out is None:
             continue
         elapsed, passed = out
-        rows[label] = {"seconds": round(elapsed, 3), "tests_per_s": round(total / elapsed, 1), "passed": passed}
-        print(f"  {label:26s} {total / elapsed:8.1f} tests/s  ({elapsed:6.2f} s, {passed}/{total} passed)")
+        cpu_ms = (cpu_now() - cpu0) / total * 1000
+        rows[label] = {"seconds": round(elapsed, 3), "tests_per_s": round(total / elapsed, 1), "passed": passed,
+                       "cpu_ms_per_test": round(cpu_ms, 3)}
+        print(f"  {label:26s} {total / elapsed:8.1f} tests/s  ({elapsed:6.2f} s, {passed}/{total} passed)  "
+              f"CPU {cpu_ms:6.3f} ms a test")
     base = rows["sstar local sandbox"]["tests_per_s"]
     for label, row in rows.items():
         if label != "sstar local sandbox":
             row["sandbox_speedup"] = round(base / row["tests_per_s"], 2)
-            print(f"  sandbox vs {label}: {row['sandbox_speedup']:.1f}x")
+            row["sandbox_cpu_ratio"] = round(row["cpu_ms_per_test"] / rows["sstar local sandbox"]["cpu_ms_per_test"], 2)
+            print(f"  sandbox vs {label}: {row['sandbox_speedup']:.1f}x throughput, "
+                  f"{row['sandbox_cpu_ratio']:.1f}x less CPU per test")
+    rows["load_average_after"] = load_average()
     return rows
 
 
@@ -222,9 +251,21 @@ def main() -> None:
     parser.add_argument("--overhead-samples", type=int, default=300)
     parser.add_argument("--json", type=Path, help="also write the figures here")
     parser.add_argument("--overhead-only", action="store_true", help="skip the throughput shapes")
+    parser.add_argument("--shapes-only", action="store_true", help="skip the per-test overhead")
+    parser.add_argument("--programs", type=int, default=0,
+                        help="programs of each kind (stdin, functional) in the grading shape (default 10)")
+    parser.add_argument("--no-fresh", action="store_true", help="skip the fresh-python3-per-test row (minutes)")
     args = parser.parse_args()
+    if args.no_fresh:
+        SKIP.add("fresh python3 per test")
+    if args.programs:
+        SHAPES["grading"] = (args.programs, SHAPES["grading"][1])
     figures = {} if args.overhead_only else {
         name: run_shape(name, programs, tests, args.workers) for name, (programs, tests) in SHAPES.items()}
+    if args.shapes_only:
+        if args.json:
+            args.json.write_text(json.dumps(figures, indent=2))
+        return
     inproc = in_process_ms(args.overhead_samples)
     trips, cpu = overhead_ms(args.overhead_samples)
     print(f"\nper-test overhead, 1 worker, median round trip minus the in-process run ({inproc:.3f} ms), side by side"

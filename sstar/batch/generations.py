@@ -114,6 +114,7 @@ def score_generations(path: Path, problems: dict[str, Problem], sandbox: Sandbox
                                f"{path.name} (first: {missing[0]}); LiveCodeBench requires one per problem: check "
                                "--release and the date filters, or pass --partial to score only those given")
     grader = Grader(sandbox, problems)
+    grader.prefetch((qid, code) for qid, code_list in codes.items() for code in code_list)
     rows = []
     for qid, code_list in codes.items():
         if qid not in problems:

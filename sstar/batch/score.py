@@ -14,9 +14,10 @@ import hashlib
 import json
 import random
 from collections import defaultdict
+from concurrent.futures import ThreadPoolExecutor
 from math import comb
 from pathlib import Path
-from typing import Optional, Sequence
+from typing import Iterable, Optional, Sequence
 
 from ..datasets.livecodebench import load_dataset
 from ..judge import run_tests
@@ -47,6 +48,13 @@ class Grader:
             which = "private" if problem.private_test_cases else "all"
             self._memo[key] = run_tests(code, problem, self.sandbox, which, stop_at_first_failure=True).accepted
         return self._memo[key]
+
+    def prefetch(self, pairs: Iterable[tuple[str, Optional[str]]]) -> None:
+        """Grade these (question id, program) pairs now, as many at once as the sandbox has workers."""
+        todo = {(qid, code) for qid, code in pairs if code and qid in self.problems}
+        workers = max(1, int(getattr(self.sandbox, "size", 1) or 1))
+        with ThreadPoolExecutor(max_workers=workers) as pool:
+            list(pool.map(lambda pair: self.passes(*pair), sorted(todo)))
 
 
 def pass_at_k(n: int, c: int, k: int) -> float:
@@ -130,6 +138,9 @@ def score_run(run_dir: Path, sandbox: Sandbox, dataset: Optional[str] = None, al
                             f"{run_dir.name})")
         ids = common
     grader = Grader(sandbox, problems)
+    grader.prefetch((qid, code) for qid in ids
+                    for code in _programs(finished.get(qid) or {}, all_samples,
+                                          [(o.get(qid) or {}).get("program") for _, o, _ in others]))
     rows, curves = [], {"zero_shot": defaultdict(list), "debugged": defaultdict(list)}
     for qid in ids:
         rec = finished.get(qid)
@@ -188,3 +199,13 @@ def run_meta(config: dict, dataset: str, problems: int) -> dict:
             "end_date": selection.get("end_date"), "difficulty": list(selection.get("difficulty") or []),
             "platform": list(selection.get("platform") or []), "n": (config.get("sstar") or {}).get("n"),
             "problems": problems}
+
+
+def _programs(rec: dict, all_samples: bool, others: list) -> list[Optional[str]]:
+    """Every program score_run grades for one problem (for Grader.prefetch)."""
+    trace = rec.get("trace", {})
+    codes = [rec.get("program"), *baselines(trace).values(), *others]
+    if all_samples:
+        for c in trace.get("candidates", []):
+            codes += [(c.get("history") or [{}])[0].get("code"), c.get("code")]
+    return codes

@@ -31,6 +31,8 @@ def score(
     plot: bool = typer.Option(True, "--plot/--no-plot", help="Draw the figure beside summary.json."),
     fmt: str = typer.Option("png", "--format", help="Figure format: png, pdf or svg."),
     out: Optional[Path] = typer.Option(None, "--out", help="Where summary.json goes (default: the run folder)."),
+    isolate_tests: bool = typer.Option(False, "--isolate-tests", help="Every test in a process of its own (fork per "
+                                       "test) instead of a program's tests in sequence in one confined process."),
 ) -> None:
     """Grade on the hidden tests; print pass@1 (95% CI) by method, difficulty and platform; write summary.json."""
     from ..batch.generations import score_generations
@@ -54,7 +56,7 @@ def score(
     if generations is not None and not generations.is_file():
         fail(f"{generations}: no such file")
     try:
-        with LocalSandbox() as sandbox:
+        with LocalSandbox(isolate_tests=isolate_tests) as sandbox:
             if runs:
                 summary = score_run(runs[0], sandbox, dataset, all_samples, allow_failed, runs[1:])
             else:

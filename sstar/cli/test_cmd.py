@@ -38,6 +38,8 @@ def test(
     workers: int = typer.Option(0, "--workers", min=0, help="Tests run at once (0: one per CPU core)."),
     sandbox_name: str = typer.Option("local", "--sandbox", help="local, docker or package.module:Class."),
     as_json: bool = typer.Option(False, "--json", help="Print one JSON object instead of a table."),
+    isolate_tests: bool = typer.Option(False, "--isolate-tests", help="Every test in a process of its own (fork per "
+                                       "test) instead of the program's tests in sequence in one confined process."),
 ) -> None:
     """Run SOLUTION on PROBLEM's tests. Exit 0 if accepted, 1 if not, 2 on bad input."""
     from ..sandbox import make_sandbox
@@ -54,7 +56,7 @@ def test(
         fail(f"{problem_path}: problem {problem.question_id} has no {tests.value} tests")
     limits = effective_limits(problem, time_s=time_limit, memory_mb=memory_limit)
     try:
-        sandbox = make_sandbox(sandbox_name, workers=workers)
+        sandbox = make_sandbox(sandbox_name, workers=workers, isolate_tests=isolate_tests)
     except ValueError as exc:
         fail(str(exc))
     try:

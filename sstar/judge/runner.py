@@ -116,9 +116,12 @@ def run_tests(code: str, problem: Problem, sandbox: Sandbox, tests: Sequence[Tes
     cases = problem.tests(tests) if isinstance(tests, str) else tuple(tests)
     limits = limits or effective_limits(problem)
     if stop_at_first_failure:
+        # One program's tests in one batch; the sandbox stops after the first run that does not end
+        # cleanly, grading here stops at the first test that is not accepted (a wrong answer included).
+        raw = sandbox.run_program([request_for(code, problem, t, limits) for t in cases], stop_after_failure=True)
         results: list[TestResult] = []
-        for i, test in enumerate(cases):
-            results.append(grade(sandbox.run(request_for(code, problem, test, limits)), test, limits, i, float_tolerance))
+        for i, (result, test) in enumerate(zip(raw, cases)):
+            results.append(grade(result, test, limits, i, float_tolerance))
             if results[-1].verdict is not Verdict.ACCEPTED:
                 break
         return JudgeReport.from_tests(results, total=len(cases))

@@ -53,6 +53,10 @@ class DockerSandboxConfig:
     """Runs before a container is replaced by a fresh one."""
     runtime: str = "auto"
     """``auto`` (gVisor's runsc when the daemon has it), ``runc``, ``runsc``."""
+    isolate_tests: bool = False
+    """Every test in a process of its own (fork per test). Default: a program's tests run in sequence in one
+    confined process (compiled once), each with its own input, output, accounting and verdict; a test that
+    times out, crashes, runs out of memory or leaves state behind is followed by a fresh process."""
 
 
 def _client(base_url: str):
@@ -152,6 +156,7 @@ class DockerSandbox(WorkerPool):
         base = config or DockerSandboxConfig()
         self.config = replace(base, **overrides)
         super().__init__(self.config.workers or os.cpu_count() or 1)
+        self.isolate_tests = self.config.isolate_tests
         self.recycle_after = self.config.recycle_after
         self.run_id = uuid.uuid4().hex[:12]
         self._client_obj = None

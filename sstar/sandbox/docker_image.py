@@ -3,7 +3,7 @@
 The filesystem holds Debian's Python (interpreter, standard library, the shared libraries it and its
 extension modules link against), a minimal ``/etc``, and the worker in ``/opt/sstar``. The tag is a
 hash of all of that, so a build is skipped when the image is already there (``force`` rebuilds).
-``sandbox/Dockerfile`` builds an equivalent image for users with a registry.
+``sandbox/Dockerfile`` (built from the checkout's root) builds an equivalent image for users with a registry.
 """
 
 from __future__ import annotations
@@ -60,7 +60,7 @@ def _stdlib_files(stdlib: Path) -> list[Path]:
 def rootfs_files(python: str = PYTHON) -> tuple[list[Path], Path]:
     if not os.path.exists(python):
         raise ImageError(f"building the image offline needs Debian's {python} (apt-get install python3); "
-                         "with a registry, build sandbox/Dockerfile instead")
+                         "with a registry, build sandbox/Dockerfile instead (docker build -f sandbox/Dockerfile .)")
     if not os.path.exists(SECCOMP_BINDINGS):
         raise ImageError(f"building the image needs libseccomp's Python bindings at {SECCOMP_BINDINGS} "
                          "(apt-get install python3-seccomp)")

@@ -32,13 +32,11 @@ class Isolation(str, enum.Enum):
 
 
 def worker_source() -> Path:
-    """The worker program: ``sandbox/worker.py`` in a checkout, package data in a wheel."""
-    checkout = Path(__file__).resolve().parents[2] / "sandbox" / "worker.py"
-    if checkout.is_file():
-        return checkout
-    from importlib.resources import files
+    """The worker program, run by file name inside the sandbox: ``sstar/sandbox/guest/worker.py``.
 
-    return Path(str(files("sstar._sandbox_files").joinpath("worker.py")))
+    A plain module of the package, so a checkout and a wheel install find it the same way.
+    """
+    return Path(__file__).resolve().parent / "guest" / "worker.py"
 
 
 def base_interpreter() -> str:

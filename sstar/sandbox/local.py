@@ -8,6 +8,7 @@ instead of oversubscribing the CPUs and turning into false time limits.
 
 from __future__ import annotations
 
+import itertools
 import logging
 import os
 import select
@@ -18,6 +19,7 @@ from dataclasses import dataclass, replace
 
 from .cgroups import reap_stale, remove_worker, worker_cgroup_name
 from .isolation import Isolation, available, base_interpreter, worker_argv, worker_source
+from .guest import wire
 from .pool import FramedWorker, SandboxStartError, WorkerDied, WorkerPool, kernel_info, kernel_warnings
 from .protocol import SandboxInfo
 from .view import find_seccomp_bindings, package_paths
@@ -25,6 +27,7 @@ from .view import find_seccomp_bindings, package_paths
 log = logging.getLogger(__name__)
 
 UID_BASE = 100_000
+_CGROUP_SERIAL = itertools.count()
 __all__ = ["LocalSandbox", "LocalSandboxConfig", "SandboxStartError", "UID_BASE", "WorkerDied"]
 
 
@@ -51,6 +54,10 @@ class LocalSandboxConfig:
     seccomp: bool = True
     """The seccomp filter (needs libseccomp's Python bindings for the interpreter: python3-seccomp);
     False runs without it, with a warning. Missing bindings with True: the sandbox refuses to start."""
+    isolate_tests: bool = False
+    """Every test in a process of its own (fork per test). Default: a program's tests run in sequence in one
+    confined process (compiled once), each with its own input, output, accounting and verdict; a test that
+    times out, crashes, runs out of memory or leaves state behind is followed by a fresh process."""
 
 
 class _Worker(FramedWorker):
@@ -118,7 +125,7 @@ class _Worker(FramedWorker):
 
     def close(self) -> None:
         try:
-            self.send({"op": "exit"})
+            self.send({"op": wire.OP_EXIT})
             self.proc.wait(timeout=2)
         except (WorkerDied, subprocess.TimeoutExpired):
             pass
@@ -134,6 +141,7 @@ class LocalSandbox(WorkerPool):
         base = config or LocalSandboxConfig()
         self.config = replace(base, **overrides)
         super().__init__(self.config.workers or os.cpu_count() or 1)
+        self.isolate_tests = self.config.isolate_tests
         self.python = self.config.python or base_interpreter()
         self.worker_file = worker_source()
         self._isolation: Isolation | None = None
@@ -192,12 +200,14 @@ class LocalSandbox(WorkerPool):
             argv += [f"--scratch-mb={self.config.scratch_mb}", f"--scratch-inodes={self.config.scratch_inodes}"]
             if not seccomp:
                 argv.append("--no-seccomp")
-            if self.config.cgroups:
-                argv.append(f"--cgroup-name={worker_cgroup_name(index)}")
+            # Unique in this process: two sandboxes (a worker index each) must never share a cgroup parent.
+            cgroup_name = worker_cgroup_name(next(_CGROUP_SERIAL)) if self.config.cgroups else None
+            if cgroup_name:
+                argv.append(f"--cgroup-name={cgroup_name}")
             if os.geteuid() == 0:
                 argv.append(f"--child-uid={self._child_uid(index)}")
             try:
-                worker = _Worker(argv, root, index, worker_cgroup_name(index) if self.config.cgroups else None)
+                worker = _Worker(argv, root, index, cgroup_name)
             except (WorkerDied, OSError) as exc:
                 errors.append(f"{mode.value}: {exc}")
                 if root:

@@ -9,15 +9,15 @@ that cannot start into ``infra_error`` results, never an exception.
 from __future__ import annotations
 
 import base64
-import json
 import logging
 import queue
-import struct
 import threading
 import time
 from concurrent.futures import ThreadPoolExecutor
 from typing import Sequence
 
+from . import batching
+from .guest import wire
 from .protocol import ExecRequest, ExecResult, ExecStatus, SandboxInfo
 
 log = logging.getLogger(__name__)
@@ -50,9 +50,8 @@ class FramedWorker:
         return "no message"
 
     def send(self, msg: dict) -> None:
-        data = json.dumps(msg, separators=(",", ":")).encode()
         try:
-            self._write(struct.pack(">I", len(data)) + data)
+            self._write(wire.frame(msg))
         except OSError as exc:
             raise WorkerDied(f"worker {self.index} is gone ({exc})") from exc
 
@@ -71,21 +70,25 @@ class FramedWorker:
 
     def recv(self, timeout: float) -> dict:
         deadline = time.monotonic() + timeout
-        (length,) = struct.unpack(">I", self._read(4, deadline))
-        return json.loads(self._read(length, deadline))
+        (length,) = wire.HEADER.unpack(self._read(wire.HEADER.size, deadline))
+        return wire.unframe(self._read(length, deadline))
 
     def greet(self) -> None:
         self.hello = self.recv(READY_TIMEOUT_S)
         if self.hello.get("fatal"):
             self.kill()
             raise WorkerDied(self.hello["fatal"])
+        if self.hello.get("protocol") != wire.PROTOCOL_VERSION:
+            self.kill()
+            raise WorkerDied(f"the sandbox worker speaks protocol {self.hello.get('protocol')}, this harness "
+                             f"{wire.PROTOCOL_VERSION}: rebuild the sandbox image (sstar sandbox build --force)")
 
     def kill(self) -> None:
         raise NotImplementedError
 
     def close(self) -> None:
         try:
-            self.send({"op": "exit"})
+            self.send({"op": wire.OP_EXIT})
         except WorkerDied:
             pass
         self.kill()
@@ -98,6 +101,9 @@ class WorkerPool:
 
     recycle_after: int | None = None
     """Replace a worker after this many runs (None: never)."""
+
+    isolate_tests: bool = False
+    """Every test in a process of its own (fork per test), never a program's tests in one process."""
 
     def __init__(self, size: int) -> None:
         self.size = size
@@ -198,12 +204,12 @@ class WorkerPool:
                 self._release(None)
                 continue
             self._release(worker)
-            return _to_result(reply)
+            return to_result(reply)
         return ExecResult.infra(f"sandbox worker failed twice: {last}")
 
     def _exchange(self, worker: FramedWorker, request: ExecRequest) -> dict:
         msg = {
-            "op": "run",
+            "op": wire.OP_RUN,
             "code": request.code,
             "mode": request.mode.value,
             "stdin": request.stdin,
@@ -218,12 +224,30 @@ class WorkerPool:
     def run_many(self, requests: Sequence[ExecRequest]) -> list[ExecResult]:
         if len(requests) <= 1:
             return [self.run(r) for r in requests]
+        if not self.isolate_tests:
+            return batching.run_many(self, requests)
         with ThreadPoolExecutor(max_workers=min(self.size, len(requests))) as pool:
             return list(pool.map(self.run, requests))
 
+    def run_program(self, requests: Sequence[ExecRequest], stop_after_failure: bool = False) -> list[ExecResult]:
+        if self.isolate_tests or len(requests) <= 1:
+            results = []
+            for request in requests:
+                results.append(self.run(request))
+                if stop_after_failure and _failed(results[-1]):
+                    break
+            return results
+        return batching.run_program(self, requests, stop_after_failure)
 
 
-def _to_result(reply: dict) -> ExecResult:
+
+def _failed(result: ExecResult) -> bool:
+    """Did not end cleanly, so the judge cannot accept it (the batch's rule, see guest/_sstar_batch_run.failed)."""
+    return (result.status is not ExecStatus.COMPLETED or result.exit_code != 0 or result.signal is not None
+            or result.timed_out or result.cpu_exceeded or result.output_exceeded or result.memory_exceeded)
+
+
+def to_result(reply: dict) -> ExecResult:
     if reply.get("infra"):
         return ExecResult.infra(str(reply["infra"]))
     return ExecResult(

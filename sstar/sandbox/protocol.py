@@ -135,7 +135,15 @@ class Sandbox(Protocol):
 
     def run(self, request: ExecRequest) -> ExecResult: ...
 
-    def run_many(self, requests: Sequence[ExecRequest]) -> list[ExecResult]: ...
+    def run_many(self, requests: Sequence[ExecRequest]) -> list[ExecResult]:
+        """Results in order. Requests of one program (same code, mode, function, limits) may share a process,
+        test after test, unless the backend isolates tests (``isolate_tests``)."""
+        ...
+
+    def run_program(self, requests: Sequence[ExecRequest], stop_after_failure: bool = False) -> list[ExecResult]:
+        """The tests of one program, in order; with ``stop_after_failure``, none after the first run that does
+        not end cleanly (so the list may be shorter)."""
+        ...
 
     def info(self) -> SandboxInfo: ...
 

@@ -37,17 +37,24 @@ class Standby:
             return False
         return pid == 0
 
-    def go(self, header: bytes, body: bytes) -> bool:
-        """Hand over the test; False if the process is gone."""
+    def go(self, header: bytes, body: bytes, keep_open: bool = False) -> bool:
+        """Hand over the test; False if the process is gone. ``keep_open``: more tests follow (a batch)."""
+        if not self.order(header, body):
+            self.close()
+            return False
+        if not keep_open:
+            os.close(self.ctl_w)
+            self.ctl_w = -1
+        return True
+
+    def order(self, header: bytes, body: bytes = b"") -> bool:
+        """Write one order on the process's order pipe; False if the process is gone."""
         data = memoryview(struct.pack(">II", len(header), len(body)) + header + body)
         try:
             while data:
                 data = data[os.write(self.ctl_w, data):]
         except BrokenPipeError:
-            self.close()
             return False
-        os.close(self.ctl_w)
-        self.ctl_w = -1
         return True
 
     def close(self) -> None:
@@ -134,20 +141,27 @@ def start(msg: dict, stdin_path: str, work_dir: str, base_vm: int) -> None:  # p
     os.chdir(work_dir)  # after the hand-over: the parent may have replaced the mount
     limits = msg["limits"]
     cpu = int(limits["cpu_s"]) + 1
-    for res, value in (
-        (resource.RLIMIT_CPU, (cpu, cpu + 1)),
-        (resource.RLIMIT_AS, int(limits["memory_mb"]) * 1024 * 1024 + base_vm),
-        (resource.RLIMIT_FSIZE, int(limits["file_bytes"])),
-        (resource.RLIMIT_NOFILE, int(limits["nofile"])),
-        (resource.RLIMIT_NPROC, int(limits["nproc"])),
-    ):
-        soft, hard = value if isinstance(value, tuple) else (value, value)
-        resource.setrlimit(res, (soft, hard))
+    apply_limits(limits, base_vm, (cpu, cpu + 1))
     # The first line on the result pipe, before the program can write there:
     # the CPU spent so far (set-up, not the program's) and proof the set-up worked.
     usage = resource.getrusage(resource.RUSAGE_SELF)
     os.write(3, json.dumps({"ready": usage.ru_utime + usage.ru_stime}).encode() + b"\n")
     _run_program(msg)
+
+
+def apply_limits(limits: dict, base_vm: int, cpu: tuple[int, int] | None) -> None:  # pragma: no cover
+    """The per-process rlimits of a test's process (``cpu``: RLIMIT_CPU's soft and hard, None: left alone)."""
+    values = [
+        (resource.RLIMIT_AS, int(limits["memory_mb"]) * 1024 * 1024 + base_vm),
+        (resource.RLIMIT_FSIZE, int(limits["file_bytes"])),
+        (resource.RLIMIT_NOFILE, int(limits["nofile"])),
+        (resource.RLIMIT_NPROC, int(limits["nproc"])),
+    ]
+    if cpu is not None:
+        values.insert(0, (resource.RLIMIT_CPU, cpu))
+    for res, value in values:
+        soft, hard = value if isinstance(value, tuple) else (value, value)
+        resource.setrlimit(res, (soft, hard))
 
 
 def _prepare_streams() -> None:  # pragma: no cover - child only
@@ -170,6 +184,16 @@ def _prepare_streams() -> None:  # pragma: no cover - child only
 
 
 def _run_program(msg: dict) -> None:  # pragma: no cover - child only
+    os._exit(execute(msg, [None]))
+
+
+def execute(msg: dict, compiled: list, join_threads=None) -> int:  # pragma: no cover - child only
+    """Run the program once on the test in ``msg``; its exit status (what the process would exit with).
+
+    ``compiled[0]``: the code object, compiled here on first use (under the test's limits) and kept
+    for the next tests of a batch. ``join_threads``: how to wait for the program's threads
+    (default: as a fresh interpreter does at exit).
+    """
     import atexit
     import threading
 
@@ -198,8 +222,9 @@ def _run_program(msg: dict) -> None:  # pragma: no cover - child only
     exit_code = 0
     try:
         # Compiled here, under the test's limits: a 4 MB literal costs the test, never the worker.
-        code_obj = compile(msg["code"], "<solution>", "exec")
-        exec(code_obj, namespace)
+        if compiled[0] is None:
+            compiled[0] = compile(msg["code"], "<solution>", "exec")
+        exec(compiled[0], namespace)
         if functional:
             args = [json.loads(line) for line in msg.get("args", [])]
             name = msg["func_name"]
@@ -244,7 +269,7 @@ def _run_program(msg: dict) -> None:  # pragma: no cover - child only
         report({"exception": type(exc).__name__})
         exit_code = 1
     try:
-        threading._shutdown()  # a fresh interpreter waits for its non-daemon threads
+        (join_threads or threading._shutdown)()  # a fresh interpreter waits for its non-daemon threads
     except BaseException:  # noqa: BLE001
         pass
     try:
@@ -257,7 +282,7 @@ def _run_program(msg: dict) -> None:  # pragma: no cover - child only
         except BaseException:  # noqa: BLE001 - a broken stdout is the program's business
             if stream is sys.stdout and exit_code == 0:
                 exit_code = 120  # what CPython returns when the final flush fails
-    os._exit(exit_code)
+    return exit_code
 
 
 def _to_jsonable(value):

@@ -3,11 +3,11 @@
 from __future__ import annotations
 
 import ctypes
-import json
 import os
 import signal
-import struct
 import time
+
+import wire
 
 PR_SET_CHILD_SUBREAPER = 36
 PR_SET_NO_NEW_PRIVS = 38
@@ -23,7 +23,7 @@ def prctl(option: int, arg: int) -> bool:
 
 
 class Channel:
-    """Framed JSON over two file descriptors."""
+    """Framed JSON over two file descriptors (the framing of :mod:`wire`)."""
 
     def __init__(self, rfd: int, wfd: int) -> None:
         self.rfd, self.wfd = rfd, wfd
@@ -39,12 +39,11 @@ class Channel:
         return b"".join(chunks)
 
     def recv(self) -> dict:
-        (length,) = struct.unpack(">I", self._read_exact(4))
-        return json.loads(self._read_exact(length))
+        (length,) = wire.HEADER.unpack(self._read_exact(wire.HEADER.size))
+        return wire.unframe(self._read_exact(length))
 
     def send(self, msg: dict) -> None:
-        data = json.dumps(msg, separators=(",", ":")).encode()
-        view = memoryview(struct.pack(">I", len(data)) + data)
+        view = memoryview(wire.frame(msg))
         while view:
             view = view[os.write(self.wfd, view):]
 

@@ -4,8 +4,8 @@ It runs *inside* the isolation layer (bubblewrap, unshare, or a container) and
 uses the standard library only, because it is started with the base
 interpreter in isolated mode (``python -I``), not the harness's virtualenv.
 
-Protocol: length-prefixed JSON frames (4-byte big-endian length, then UTF-8
-JSON) on the worker's original stdin/stdout.  Those two descriptors are moved
+Protocol: the frames and messages of ``wire.py`` (next to this file) on the
+worker's original stdin/stdout.  Those two descriptors are moved
 to high numbers at start-up and fds 0/1 are pointed at /dev/null, so nothing
 the worker or a program prints can corrupt the stream, and the forked child
 closes them before it runs any untrusted code.  Results travel back on this
@@ -22,7 +22,8 @@ import os
 import sys
 import time
 
-sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))  # -I leaves our own folder off the path
+_HERE = os.path.dirname(os.path.abspath(__file__))
+sys.path.insert(0, _HERE)  # -I leaves our own folder off the path; taken off again below
 
 from _sstar_child import CTL_FD, KernelState, Standby, confine, read_order, start  # noqa: E402
 from _sstar_prelude import EXTRA_PRELOAD, install_prelude  # noqa: E402
@@ -30,6 +31,11 @@ from _sstar_kernel import Kernel  # noqa: E402
 from _sstar_supervise import supervise  # noqa: E402
 from _sstar_os import (PR_SET_CHILD_SUBREAPER, Channel, Scratch, _libc, kill_everything,  # noqa: E402
                        prctl, uid_can_run_python)
+from _sstar_batch import serve_tests  # noqa: E402
+from _sstar_batch_run import run_batch  # noqa: E402
+import wire  # noqa: E402
+
+sys.path.remove(_HERE)  # a program imports from the standard library, never from the worker's folder
 
 M_MMAP_THRESHOLD = -3
 
@@ -85,7 +91,8 @@ class Worker:
 
     def hello(self) -> dict:
         return {
-            "type": "ready",
+            "type": wire.READY,
+            "protocol": wire.PROTOCOL_VERSION,
             "pid": os.getpid(),
             "uid": os.getuid(),
             "child_uid": self.child_uid,
@@ -106,20 +113,16 @@ class Worker:
             except EOFError:
                 return
             op = msg.get("op")
-            if op == "exit":
+            if op == wire.OP_EXIT:
                 if self.standby:
                     self.standby.close()
                 kill_everything()
                 self.kernel.close()
                 return
-            if op == "ping":
-                self.channel.send({"type": "pong"})
-                continue
             try:
-                reply = self.run(msg)
+                reply = run_batch(self, msg) if op == wire.OP_BATCH else self.run(msg)
             except Exception as exc:  # the sandbox failed, not the program: never reuse this worker
                 reply = {"type": "result", "infra": f"{type(exc).__name__}: {exc}", "retire": True}
-            reply["id"] = msg.get("id")
             self.channel.send(reply)
             if reply.get("retire"):
                 return  # the harness replaces a worker that cannot start its next test clean
@@ -142,18 +145,7 @@ class Worker:
         except OSError as exc:
             standby.close()
             return {"type": "result", "infra": f"scratch reset failed: {exc}", "retire": True}
-        stdin_path = self.stdin_path
-        try:
-            os.unlink(stdin_path)
-        except FileNotFoundError:
-            pass
-        fd = os.open(stdin_path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o444)
-        try:
-            data = memoryview(msg.get("stdin", "").encode())
-            while data:
-                data = data[os.write(fd, data):]
-        finally:
-            os.close(fd)
+        self.write_stdin(msg.get("stdin", ""))
         header = json.dumps({k: msg.get(k) for k in ("mode", "args", "func_name", "limits")}).encode()
         body = msg["code"].encode("utf-8", "surrogatepass")  # compiled by the test's process, under its limits
         cgroup = standby.cgroup
@@ -186,6 +178,20 @@ class Worker:
             standby.close()
             self.kernel.done(cgroup)
 
+    def write_stdin(self, text: str) -> None:
+        """The next test's input, in a fresh read-only file its process opens as its standard input."""
+        try:
+            os.unlink(self.stdin_path)
+        except FileNotFoundError:
+            pass
+        fd = os.open(self.stdin_path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o444)
+        try:
+            data = memoryview(text.encode("utf-8", "surrogatepass"))
+            while data:
+                data = data[os.write(fd, data):]
+        finally:
+            os.close(fd)
+
     def _fork_standby(self) -> "Standby":
         """A child forked ahead of time, already confined; it waits for its test on a pipe.
 
@@ -209,6 +215,9 @@ class Worker:
                 if msg is None:  # the worker is shutting down
                     os._exit(0)
                 os.close(CTL_FD)
+                if msg.get("batch"):
+                    serve_tests(msg, self.stdin_path, self.scratch.path, self.shm.path if self.shm else None,
+                                self.base_vm)
                 start(msg, self.stdin_path, self.scratch.path, self.base_vm)
             except BaseException as exc:  # noqa: BLE001 - set-up failed before the program ran
                 try:

@@ -1,0 +1,128 @@
+"""``sstar score --generations`` against LiveCodeBench's ``evaluate_generations``, on the same data, in one run.
+
+The data: PROGRAMS problems of TESTS tests each (half stdin, half LeetCode-style functional; LiveCodeBench
+record format, all tests hidden but the first three), and one correct program per problem -- so every program
+runs on every test, and what is measured is the grader's machinery, not the programs' own work.
+  (a) the whole ``sstar score --generations FILE --dataset FILE`` command, start-up included, timed
+      from outside, with the local sandbox (one worker per core);
+  (b) LiveCodeBench's ``evaluate_generations`` (PyPI ``nvidia-livecodebench``) with 2 processes,
+      called in this process (its import not timed).
+Beside wall time: CPU per test (the command and every process it reaped; the grader and its pool).
+
+    .venv/bin/python benchmarks/score_speed.py [--programs 60] [--tests 100] [--json FILE]
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import resource
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+STDIN_CODE = "a, b = map(int, input().split())\nprint(a + b)\n"
+FUNC_CODE = "class Solution:\n    def add(self, a: int, b: int) -> int:\n        return a + b\n"
+
+
+def cpu_children() -> float:
+    kids = resource.getrusage(resource.RUSAGE_CHILDREN)
+    return kids.ru_utime + kids.ru_stime
+
+
+def cpu_all() -> float:
+    me = resource.getrusage(resource.RUSAGE_SELF)
+    return me.ru_utime + me.ru_stime + cpu_children()
+
+
+def dataset(programs: int, tests: int) -> list[dict]:
+    out = []
+    for p in range(programs):
+        functional = p % 2 == 1
+        cases = [{"input": f"{p}\n{t}" if functional else f"{p} {t}\n", "output": f"{p + t}" if functional
+                  else f"{p + t}\n", "testtype": "functional" if functional else "stdin"} for t in range(tests)]
+        out.append({"question_id": f"q{p}", "question_title": f"q{p}", "question_content": "Add two numbers.",
+                    "platform": "leetcode" if functional else "atcoder", "contest_id": "bench", "contest_date": "",
+                    "difficulty": "easy", "starter_code": "class Solution:\n    def add(self, a, b):\n" if functional
+                    else "", "public_test_cases": cases[:3], "private_test_cases": cases[3:],
+                    "metadata": {"func_name": "add"} if functional else {}, "code": FUNC_CODE if functional
+                    else STDIN_CODE})
+    return out
+
+
+def run_sstar(data_path: Path, gen_path: Path, out: Path) -> tuple[float, float, dict]:
+    env = {**os.environ, "PYTHONPATH": str(ROOT)}
+    cpu0, start = cpu_children(), time.perf_counter()
+    proc = subprocess.run([sys.executable, "-m", "sstar", "score", "--generations", str(gen_path), "--dataset",
+                           str(data_path), "--no-plot", "--out", str(out)], capture_output=True, text=True, env=env)
+    elapsed, cpu = time.perf_counter() - start, cpu_children() - cpu0
+    if proc.returncode != 0:
+        raise SystemExit(f"sstar score failed ({proc.returncode}): {proc.stderr[-2000:]}")
+    return elapsed, cpu, json.loads(out.read_text())
+
+
+def run_grader(records: list[dict], processes: int) -> tuple[float, float, int] | None:
+    try:
+        from livecodebench.evaluation.compute_code_generation_metrics import evaluate_generations
+    except ImportError as exc:
+        print(f"(b) skipped: LiveCodeBench's grader is not importable ({exc}); "
+              "pip install --no-deps nvidia-livecodebench numpy tqdm", file=sys.stderr)
+        return None
+    samples, generations = [], []
+    for rec in records:
+        tests = rec["public_test_cases"] + rec["private_test_cases"]
+        spec = {"inputs": [t["input"] for t in tests], "outputs": [t["output"] for t in tests]}
+        if rec["metadata"].get("func_name"):
+            spec["fn_name"] = rec["metadata"]["func_name"]
+        samples.append({"input_output": json.dumps(spec)})
+        generations.append([rec["code"]])
+    os.environ["TQDM_DISABLE"] = "1"
+    cpu0, start = cpu_all(), time.perf_counter()
+    results, _ = evaluate_generations(samples, generations, num_process_evaluate=processes, timeout=6)
+    elapsed, cpu = time.perf_counter() - start, cpu_all() - cpu0
+    return elapsed, cpu, sum(1 for res in results.values() if all(x is True for x in res[0]))
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser.add_argument("--programs", type=int, default=60)
+    parser.add_argument("--tests", type=int, default=100)
+    parser.add_argument("--grader-processes", type=int, default=2)
+    parser.add_argument("--json", type=Path, help="also write the figures here")
+    args = parser.parse_args()
+    records = dataset(args.programs, args.tests)
+    total = args.programs * args.tests
+    load = " ".join(Path("/proc/loadavg").read_text().split()[:3])
+    print(f"{args.programs} programs x {args.tests} tests ({total} tests), {os.cpu_count()} cores, load average {load}")
+    figures: dict = {"programs": args.programs, "tests": args.tests, "load_average_before": load}
+    with tempfile.TemporaryDirectory() as tmp:
+        data_path, gen_path = Path(tmp) / "dataset.jsonl", Path(tmp) / "generations.jsonl"
+        data_path.write_text("".join(json.dumps({k: v for k, v in r.items() if k != "code"}) + "\n" for r in records))
+        gen_path.write_text("".join(json.dumps({"question_id": r["question_id"], "code_list": [r["code"]]}) + "\n"
+                                    for r in records))
+        elapsed, cpu, summary = run_sstar(data_path, gen_path, Path(tmp) / "summary.json")
+        passed = sum(row["correct"] for row in summary["rows"])
+        figures["sstar_score"] = {"seconds": round(elapsed, 3), "cpu_ms_per_test": round(cpu / total * 1000, 3),
+                                  "passed": passed}
+        print(f"  (a) sstar score --generations   {elapsed:7.2f} s  CPU {cpu / total * 1000:6.3f} ms a test  "
+              f"{passed}/{args.programs} programs pass")
+        grader = run_grader(records, args.grader_processes)
+    if grader is not None:
+        g_elapsed, g_cpu, g_passed = grader
+        figures["livecodebench"] = {"seconds": round(g_elapsed, 3), "cpu_ms_per_test": round(g_cpu / total * 1000, 3),
+                                    "passed": g_passed, "processes": args.grader_processes}
+        figures["speedup"] = round(g_elapsed / elapsed, 2)
+        print(f"  (b) evaluate_generations, {args.grader_processes} proc. {g_elapsed:7.2f} s  CPU "
+              f"{g_cpu / total * 1000:6.3f} ms a test  {g_passed}/{args.programs} programs pass")
+        print(f"  sstar score is {g_elapsed / elapsed:.1f}x faster (wall), {g_cpu / cpu:.1f}x less CPU")
+    figures["load_average_after"] = " ".join(Path("/proc/loadavg").read_text().split()[:3])
+    if args.json:
+        args.json.write_text(json.dumps(figures, indent=2))
+
+
+if __name__ == "__main__":
+    main()

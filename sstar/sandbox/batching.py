@@ -1,0 +1,100 @@
+"""Many tests of one program in one confined process: how a worker pool runs them.
+
+A batch is one order to a worker (see :mod:`.guest.wire`): the program is compiled once and its tests
+run in sequence in one confined child, each with its own input, output, accounting and exit status;
+a test that ends the child or leaves state that cannot be trusted is followed by a fresh child. A
+worker that fails mid-batch is replaced and the batch goes on from the first test without a result,
+once; what is still missing then is ``infra_error``.
+"""
+
+from __future__ import annotations
+
+import logging
+import math
+from concurrent.futures import ThreadPoolExecutor
+from typing import TYPE_CHECKING, Sequence
+
+from .guest import wire
+from .protocol import ExecRequest, ExecResult
+
+if TYPE_CHECKING:
+    from .pool import WorkerPool
+
+log = logging.getLogger(__name__)
+
+
+def program_key(request: ExecRequest) -> tuple:
+    """Requests with the same key are tests of one program: they may share a process."""
+    return request.code, request.mode, request.func_name, request.limits
+
+
+def run_program(pool: "WorkerPool", requests: Sequence[ExecRequest], stop_after_failure: bool) -> list[ExecResult]:
+    from .pool import SandboxStartError, WorkerDied, to_result
+
+    if not requests:
+        return []
+    if len({program_key(r) for r in requests}) != 1:
+        raise ValueError("run_program takes the tests of one program: the same code, mode, function and limits")
+    first = requests[0]
+    results: list[ExecResult] = []
+    failures, last, completed = 0, "", False
+    while len(results) < len(requests) and failures < 2:
+        rest = requests[len(results):]
+        try:
+            worker = pool._acquire()
+        except SandboxStartError as exc:
+            last = str(exc)
+            break
+        msg = {"op": wire.OP_BATCH, "code": first.code, "mode": first.mode.value, "func_name": first.func_name,
+               "limits": first.limits.to_wire(), "stop_after_failure": stop_after_failure,
+               "tests": [{"stdin": r.stdin, "args": list(r.args)} for r in rest]}
+        try:
+            worker.send(msg)
+            # The worker enforces each test's limits; this deadline only catches a wedged worker.
+            reply = worker.recv(len(rest) * (first.limits.wall_s + 2.0) + 15.0)
+        except WorkerDied as exc:
+            last = str(exc)
+            log.warning("sandbox worker failed (%s); replacing it", exc)
+            worker.kill()
+            pool._release(None)
+            failures += 1
+            continue
+        got = [to_result(r) for r in reply.get("results", [])][: len(rest)]
+        results += got
+        if reply.get("infra"):
+            last = str(reply["infra"])
+            log.warning("sandbox worker %d reported a failure (%s); replacing it", worker.index, last)
+            worker.kill()
+            pool._release(None)
+            failures += 0 if got else 1
+            continue
+        pool._release(worker)
+        completed = True
+        break
+    if len(results) < len(requests) and not completed:
+        results += [ExecResult.infra(f"sandbox worker failed twice: {last}")] * (len(requests) - len(results))
+    return results
+
+
+def run_many(pool: "WorkerPool", requests: Sequence[ExecRequest]) -> list[ExecResult]:
+    """Every request, tests of one program batched; batches spread so that every worker has work."""
+    groups: dict[tuple, list[int]] = {}
+    for i, request in enumerate(requests):
+        groups.setdefault(program_key(request), []).append(i)
+    chunk = max(1, math.ceil(len(requests) / pool.size))
+    jobs: list[list[int]] = []
+    for indices in groups.values():
+        size = max(1, min(len(indices), chunk))
+        jobs += [indices[k:k + size] for k in range(0, len(indices), size)]
+
+    def one(job: list[int]) -> list[ExecResult]:
+        if len(job) == 1:
+            return [pool.run(requests[job[0]])]
+        return run_program(pool, [requests[i] for i in job], False)
+
+    out: list[ExecResult | None] = [None] * len(requests)
+    with ThreadPoolExecutor(max_workers=max(1, min(pool.size, len(jobs)))) as executor:
+        for job, results in zip(jobs, executor.map(one, jobs)):
+            for i, result in zip(job, results):
+                out[i] = result
+    return [r if r is not None else ExecResult.infra("no result") for r in out]

@@ -1,0 +1,341 @@
+"""The worker's side of a program's batch of tests (see ``_sstar_batch``): one confined child at a
+time, each test handed over, watched (wall clock, the cgroup's CPU and OOM kills, output size) and
+cut out of the shared output pipes; a test that ends its child is followed by a fresh one."""
+
+from __future__ import annotations
+
+import base64
+import errno
+import json
+import os
+import select
+import signal
+import time
+
+import wire
+from _sstar_batch import input_path
+from _sstar_os import cpu_seconds, kill_everything
+
+STDERR_KEEP = 8192
+
+
+def failed(result: dict) -> bool:
+    """A run that did not end cleanly, so no judge accepts it (what stops a batch asked to stop after the first
+    failure)."""
+    return bool(result.get("infra") or result.get("exit_code") != 0 or result.get("signal") is not None
+                or result.get("timed_out") or result.get("cpu_exceeded") or result.get("output_exceeded")
+                or result.get("memory_exceeded"))
+
+
+def run_batch(worker, msg: dict) -> dict:
+    tests, results = msg["tests"], []
+    stop = bool(msg.get("stop_after_failure"))
+    paths = _write_inputs(worker, msg)
+    try:
+        while len(results) < len(tests):
+            got, infra = _one_child(worker, msg, len(results))
+            results += got
+            if infra:
+                return {"type": wire.BATCH_RESULT, "results": results, "infra": infra, "retire": True}
+            if stop and results and failed(results[-1]):
+                break
+    finally:
+        for path in paths:
+            try:
+                os.unlink(path)
+            except FileNotFoundError:
+                pass
+    return {"type": wire.BATCH_RESULT, "results": results}
+
+
+def _write_inputs(worker, msg: dict) -> list[str]:
+    """Every test's input in a read-only file of its own, before the first runs: no test waits for the worker."""
+    paths = []
+    functional = msg.get("mode") == "functional"
+    for index, test in enumerate(msg["tests"]):
+        items = [("in", test.get("stdin", "").encode("utf-8", "surrogatepass"))]
+        if functional:
+            items.append(("args", json.dumps(test.get("args", [])).encode()))
+        for kind, data in items:
+            path = input_path(worker.stdin_path, index, kind)
+            try:
+                os.unlink(path)
+            except FileNotFoundError:
+                pass
+            fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o444)
+            try:
+                view = memoryview(data)
+                while view:
+                    view = view[os.write(fd, view):]
+            finally:
+                os.close(fd)
+            paths.append(path)
+    return paths
+
+
+def _one_child(worker, msg: dict, first: int) -> tuple[list[dict], str]:
+    """Run tests from ``first`` on in one fresh child until it ends; their results, or an infra failure."""
+    limits, tests = msg["limits"], msg["tests"]
+    standby, worker.standby = worker.standby, None
+    if standby is not None and not standby.alive():
+        standby.close()
+        worker.kernel.done(standby.cgroup)
+        return [], "a test process died while it was being confined"
+    if standby is None:
+        standby = worker._fork_standby()
+    try:
+        worker.scratch.reset(owner=standby.uid)
+        if worker.shm is not None:
+            worker.shm.reset()
+    except OSError as exc:
+        standby.close()
+        return [], f"scratch reset failed: {exc}"
+    cgroup = standby.cgroup
+    if cgroup is not None:
+        try:
+            cgroup.set_limits(int(limits["memory_mb"]) * 1024 * 1024 + worker.base_rss, int(limits["nproc"]))
+        except OSError as exc:
+            standby.close()
+            worker.kernel.done(cgroup)
+            if exc.errno == errno.EBUSY:  # the limit is below what the process holds before the program
+                return [_result(memory_exceeded=True, max_rss_kb=cgroup.peak_bytes() // 1024, signal=9,
+                                exit_code=None)], ""
+            return [], f"cannot set the test's cgroup limits: {exc}"
+    header = json.dumps({"mode": msg.get("mode"), "func_name": msg.get("func_name"), "limits": limits,
+                         "batch": True, "index": first, "count": len(tests),
+                         "stop_after_failure": bool(msg.get("stop_after_failure"))}).encode()
+    start = time.monotonic()
+    if not standby.go(header, msg["code"].encode("utf-8", "surrogatepass")):
+        worker.kernel.done(cgroup)
+        return [], "the test process died before its test was handed over"
+    worker.kernel.tidy()
+    worker.standby = worker._fork_standby()
+    try:
+        return _Watch(worker, standby, msg, first, start).run()
+    finally:
+        standby.close()
+        worker.kernel.done(cgroup)
+
+
+def _result(**facts) -> dict:
+    base = {"type": wire.RESULT, "exit_code": 0, "signal": None, "timed_out": False, "cpu_exceeded": False,
+            "output_exceeded": False, "memory_exceeded": False, "cpu_s": 0.0, "wall_s": 0.0, "max_rss_kb": 0,
+            "stdout_b64": "", "stderr": "", "exception": None, "result": None}
+    base.update(facts)
+    return base
+
+
+class _Watch:
+    """One child's tests, from hand-over to its end."""
+
+    def __init__(self, worker, standby, msg: dict, first: int, start: float) -> None:
+        self.worker, self.standby, self.msg = worker, standby, msg
+        self.tests, limits = msg["tests"], msg["limits"]
+        self.out_cap, self.cpu_limit, self.wall = int(limits["output_bytes"]), float(limits["cpu_s"]), float(limits["wall_s"])
+        self.stop = bool(msg.get("stop_after_failure"))
+        self.index, self.results = first, []
+        self.out, self.err, self.res = bytearray(), bytearray(), bytearray()
+        self.report: dict = {}
+        self.infra = ""
+        self.ready = False
+        self.pending: dict | None = None
+        self.children_fd = -1
+        self._begin(start)
+
+    def _begin(self, now: float) -> None:
+        cgroup = self.standby.cgroup
+        self.started, self.deadline = now, now + self.wall
+        self.cpu_at = cgroup.cpu_seconds() if cgroup is not None else cpu_seconds(self.standby.pid)
+        self.oom_at = cgroup.oom_kills() if cgroup is not None else 0
+
+    def _cpu(self) -> float:
+        cgroup = self.standby.cgroup
+        return (cgroup.cpu_seconds() if cgroup is not None else cpu_seconds(self.standby.pid)) - self.cpu_at
+
+    def _pump(self, fd: int) -> bool:
+        """Read what the pipe holds now; False at its end."""
+        buf = {self.standby.out_r: self.out, self.standby.err_r: self.err, self.standby.res_r: self.res}[fd]
+        while True:
+            try:
+                data = os.read(fd, 65536)
+            except BlockingIOError:
+                return True
+            if not data:
+                return False
+            buf += data
+            if fd == self.standby.err_r and len(buf) > (1 << 20):
+                del buf[: len(buf) - STDERR_KEEP]  # keep the tail: tracebacks end there
+            if len(buf) > self.out_cap + 65536:
+                return True  # over the cap: the caller stops the test
+
+    def _lines(self) -> bool:
+        """Handle the complete lines on the result pipe; True when this child is done."""
+        while True:
+            cut = self.res.find(b"\n")
+            if cut < 0:
+                return False
+            line = bytes(self.res[:cut])
+            del self.res[: cut + 1]
+            try:
+                item = json.loads(line) if line.strip() else None
+            except (ValueError, UnicodeDecodeError):
+                item = None  # a program may scribble on its own result pipe; it only hurts itself
+            if not isinstance(item, dict):
+                continue
+            if "ready" in item:
+                self.ready = True
+            elif "infra" in item and not self.ready:
+                self.infra = str(item["infra"])
+            elif item.get("end") == self.index and "exit" in item:
+                if self._finish(item):
+                    return True
+            elif item.get("start") == self.index:
+                self._begin(time.monotonic())
+            elif "start" not in item:
+                self.report.update({k: v for k, v in item.items() if k in ("result", "exception")})
+
+    def _finish(self, end: dict) -> bool:
+        """The child reported the end of a test (and went on to the next): cut its output at the marker the child
+        wrote after it, record it. True: this child is done (a test it is running now starts again in a fresh one)."""
+        s = self.standby
+        nonce = str(end.get("nonce") or "")
+        marker = b"\0sstar-end-" + nonce.encode() + b"\0"
+        cuts = []
+        for fd, buf in ((s.out_r, self.out), (s.err_r, self.err)):
+            at = buf.find(marker) if nonce else -1
+            if at < 0 and nonce:
+                self._pump(fd)  # written before the end line: in the pipe now
+                at = buf.find(marker)
+            cuts.append(at)
+        if min(cuts) < 0:
+            self.pending = end  # no marker (the test replaced a descriptor): its output runs to the child's end
+            return True
+        out, err = bytes(self.out[:cuts[0]]), bytes(self.err[:cuts[1]])
+        del self.out[: cuts[0] + len(marker)]
+        del self.err[: cuts[1] + len(marker)]
+        result = self._end_result(end, out, err)
+        if end.get("retire") or result["memory_exceeded"] or result["output_exceeded"] \
+                or self.index + 1 >= len(self.tests) or (self.stop and failed(result)) or self._strays():
+            return True
+        self.index += 1  # its clock starts at its start line, written before it runs
+        return False
+
+    def _end_result(self, end: dict, out: bytes, err: bytes) -> dict:
+        cgroup = self.standby.cgroup
+        memory = cgroup is not None and cgroup.oom_kills() > self.oom_at
+        cpu = float(end.get("cpu") or 0.0)
+        status = end.get("exit")
+        return self._record(out, err, exit_code=status if isinstance(status, int) else 1, cpu_s=cpu,
+                            memory_exceeded=memory, max_rss_kb=int(end.get("rss_kb") or 0),
+                            cpu_exceeded=cpu > self.cpu_limit, wall_s=float(end.get("wall") or 0.0))
+
+    def _strays(self) -> bool:
+        """A process a test left that escaped the child's view (re-parented to the worker, or in the cgroup)."""
+        keep = {self.standby.pid, self.worker.standby.pid if self.worker.standby else -1}
+        try:
+            if self.children_fd < 0:
+                me = os.getpid()
+                self.children_fd = os.open(f"/proc/{me}/task/{me}/children", os.O_RDONLY)
+            return any(int(pid) not in keep for pid in os.pread(self.children_fd, 4096, 0).split())
+        except (OSError, ValueError):
+            return True
+
+    def _record(self, out: bytes, err: bytes, **facts) -> dict:
+        facts.setdefault("wall_s", time.monotonic() - self.started)
+        result = _result(stdout_b64=base64.b64encode(out[: self.out_cap]).decode(),
+                         stderr=err[-STDERR_KEEP:].decode("utf-8", "replace"),
+                         exception=self.report.get("exception"), result=self.report.get("result"), **facts)
+        result["cpu_s"], result["wall_s"] = round(result["cpu_s"], 6), round(result["wall_s"], 6)
+        if len(out) > self.out_cap or len(self.res) > self.out_cap:
+            result["output_exceeded"] = True
+        self.results.append(result)
+        self.report = {}
+        return result
+
+    def run(self) -> tuple[list[dict], str]:
+        s = self.standby
+        for fd in (s.out_r, s.err_r, s.res_r):
+            os.set_blocking(fd, False)
+        pidfd = os.pidfd_open(s.pid)
+        poller = select.poll()
+        for fd in (s.out_r, s.err_r, s.res_r, pidfd):
+            poller.register(fd, select.POLLIN)
+        flags = {"timed_out": False, "cpu_exceeded": False, "output_exceeded": False, "memory_exceeded": False}
+        exited = done = False
+        next_check = time.monotonic() + 0.02
+        try:
+            while not (done or exited):
+                now = time.monotonic()
+                if now >= self.deadline:
+                    flags["timed_out"] = True
+                    break
+                for fd, _ in poller.poll(min(self.deadline - now, 0.05) * 1000):
+                    if fd == pidfd:
+                        exited = True
+                    elif not self._pump(fd):
+                        poller.unregister(fd)
+                if exited:  # what it wrote before it died is in the pipes
+                    for fd in (s.out_r, s.err_r, s.res_r):
+                        self._pump(fd)
+                done = self._lines()
+                if done:
+                    break
+                if len(self.out) > self.out_cap or len(self.res) > self.out_cap:
+                    flags["output_exceeded"] = True
+                    break
+                if not exited and now >= next_check:
+                    next_check = now + 0.02
+                    cgroup = s.cgroup
+                    if cgroup is not None and cgroup.oom_kills() > self.oom_at:
+                        flags["memory_exceeded"] = True
+                        break
+                    if self._cpu() > self.cpu_limit:
+                        self._pump(s.res_r)  # a test that ended since the last look is not the one to blame
+                        done = self._lines()
+                        if done or self._cpu() <= self.cpu_limit:
+                            continue
+                        flags["cpu_exceeded"] = True
+                        break
+            return self._end(done, flags)
+        finally:
+            os.close(pidfd)
+            if self.children_fd >= 0:
+                os.close(self.children_fd)
+
+    def _end(self, done: bool, flags: dict) -> tuple[list[dict], str]:
+        """Kill the child and everything it left; if a test was still running, its result from how it ended."""
+        s = self.standby
+        try:
+            os.killpg(s.pid, signal.SIGKILL)
+        except (ProcessLookupError, PermissionError):
+            os.kill(s.pid, signal.SIGKILL)
+        _, status, usage = os.wait4(s.pid, 0)
+        keep = self.worker.standby.pid if self.worker.standby else None
+        kill_everything(keep=keep)
+        if s.cgroup is not None:
+            s.cgroup.kill_all()
+        if done and self.pending is None:
+            return self.results, ""  # a test it had begun since runs again in a fresh child
+        drain_until = time.monotonic() + 1.0
+        while time.monotonic() < drain_until and not flags["output_exceeded"]:
+            if not any([self._pump(fd) for fd in (s.out_r, s.err_r, s.res_r)]):
+                break
+            time.sleep(0.001)
+        if self.pending is not None:
+            self._end_result(self.pending, bytes(self.out), bytes(self.err))
+            return self.results, ""
+        if self._lines():  # it did end its test before it was stopped
+            if self.pending is not None:
+                self._end_result(self.pending, bytes(self.out), bytes(self.err))
+            return self.results, ""
+        if not self.ready and self.infra:
+            return self.results, self.infra  # set-up failed: the program never ran
+        killed = any(flags.values())
+        cpu = self._cpu() if s.cgroup is not None else max(0.0, usage.ru_utime + usage.ru_stime - self.cpu_at)
+        peak = (s.cgroup.peak_bytes() // 1024 if s.cgroup is not None else 0) or usage.ru_maxrss
+        memory = flags["memory_exceeded"] or (s.cgroup is not None and s.cgroup.oom_kills() > self.oom_at)
+        self._record(bytes(self.out), bytes(self.err), exit_code=None if killed or not os.WIFEXITED(status) else os.WEXITSTATUS(status),
+                     signal=signal.SIGKILL.value if killed else (os.WTERMSIG(status) if os.WIFSIGNALED(status) else None),
+                     timed_out=flags["timed_out"], cpu_exceeded=flags["cpu_exceeded"] or cpu > self.cpu_limit,
+                     output_exceeded=flags["output_exceeded"], memory_exceeded=memory, cpu_s=cpu, max_rss_kb=peak)
+        return self.results, ""

@@ -1,0 +1,155 @@
+"""A program's tests in one confined process: each test still gets its own input, output, accounting
+and verdict, and anything a test leaves behind never reaches the next one (both backends)."""
+
+import pytest
+
+from sstar.judge import Verdict
+from sstar.judge.runner import classify
+from sstar.sandbox.local import LocalSandbox
+from sstar.sandbox.protocol import ExecRequest, Limits, Mode
+
+LIMITS = Limits(time_s=1, wall_time_s=4, memory_mb=128)
+
+# What each input makes the program do; after each such test, honest tests must be unaffected.
+PROGRAM = r'''
+import sys, os, io, threading, signal, builtins, random
+data = sys.stdin.read().split()
+kind, n = data[0], int(data[1])
+counter = globals().get("counter", 0) + 1
+if kind == "crash":
+    os._exit(3)
+if kind == "raise":
+    raise ValueError("bad")
+if kind == "segv":
+    os.kill(os.getpid(), signal.SIGSEGV)
+if kind == "loop":
+    while True:
+        pass
+if kind == "sleep":
+    import time; time.sleep(100)
+if kind == "memory":
+    x = bytearray(400 << 20)
+    x[::4096] = b"x" * len(x[::4096])
+if kind == "thread":
+    threading.Thread(target=lambda: __import__("time").sleep(60), daemon=True).start()
+if kind == "stdin":
+    sys.stdin = io.StringIO("666 666")
+if kind == "builtin":
+    builtins.print = lambda *a, **k: sys.stdout.write("forged\n")
+if kind == "file":
+    open("left.txt", "w").write("secret")
+if kind == "alarm":
+    signal.alarm(30)
+if kind == "fd":
+    os.open("/dev/null", os.O_RDONLY)
+if kind == "dup2":
+    os.dup2(os.open("/dev/null", os.O_WRONLY), 1)
+if kind == "child":
+    if os.fork() == 0:
+        import time; time.sleep(60)
+if kind == "recursion":
+    sys.setrecursionlimit(100)
+if kind == "exit":
+    sys.exit(5)
+print(n * 2, counter, random.randint(0, 10**9), os.path.exists("left.txt"), sys.getrecursionlimit() >= 1000)
+sys.stderr.write(f"note {n}\n")
+'''
+KINDS = ["ok", "crash", "raise", "segv", "loop", "sleep", "memory", "thread", "stdin", "builtin", "file", "alarm",
+         "fd", "dup2", "child", "recursion", "exit"]
+
+
+def _requests():
+    out = []
+    for i, kind in enumerate(KINDS):
+        out += [ExecRequest(code=PROGRAM, stdin=f"{kind} {i}\n", limits=LIMITS),
+                ExecRequest(code=PROGRAM, stdin=f"ok {100 + i}\n", limits=LIMITS)]
+    return out
+
+
+def _facts(result):
+    """What decides a verdict (the random draw aside: each worker has its own seed)."""
+    verdict, _ = classify(result, LIMITS)
+    words = result.stdout.decode(errors="replace").split()
+    return (verdict.value if verdict else "ran", result.exit_code, words[:2] + words[3:],
+            result.stderr.strip().splitlines()[-1:] if verdict is None else None)
+
+
+@pytest.fixture(scope="module")
+def local_pair():
+    with LocalSandbox(workers=1) as batched, LocalSandbox(workers=1, isolate_tests=True) as isolated:
+        yield batched, isolated
+
+
+def _same_as_isolated(batched, isolated):
+    requests = _requests()
+    got = batched.run_program(requests)
+    want = [isolated.run(r) for r in requests]
+    assert len(got) == len(requests)
+    for request, a, b in zip(requests, got, want):
+        assert _facts(a) == _facts(b), (request.stdin, _facts(a), _facts(b), a.stderr[-300:])
+    honest = [a for r, a in zip(requests, got) if r.stdin.startswith("ok")]
+    # Every test starts as a forked process would: module state, a reseeded generator, the scratch directory.
+    assert all(r.stdout.split()[1:2] + r.stdout.split()[3:] == [b"1", b"False", b"True"] for r in honest)
+    assert len({r.stdout.split()[2] for r in honest}) > len(honest) // 2
+    return got
+
+
+def test_each_test_as_in_a_process_of_its_own(local_pair):
+    got = _same_as_isolated(*local_pair)
+    by_kind = dict(zip([r.stdin.split()[0] for r in _requests()], got))
+    assert _facts(by_kind["loop"])[0] == Verdict.TIME_LIMIT.value
+    assert _facts(by_kind["sleep"])[0] == Verdict.TIME_LIMIT.value
+    assert _facts(by_kind["memory"])[0] == Verdict.MEMORY_LIMIT.value
+    assert by_kind["crash"].exit_code == 3 and by_kind["exit"].exit_code == 5
+    assert by_kind["loop"].cpu_s > 0.5 and by_kind["ok"].cpu_s < 0.5
+
+
+def test_functional_tests_share_the_compiled_program(local_pair):
+    batched, isolated = local_pair
+    code = "import random\nclass Solution:\n    calls = 0\n    def f(self, a):\n        Solution.calls += 1\n" \
+           "        return [a * 2, Solution.calls, random.random()]\n"
+    requests = [ExecRequest(code=code, mode=Mode.FUNCTIONAL, args=(str(i),), func_name="f", limits=LIMITS)
+                for i in range(30)]
+    got = [r.result_json for r in batched.run_program(requests)]
+    want = [isolated.run(r).result_json for r in requests]
+    assert [g.rsplit(",", 1)[0] for g in got] == [w.rsplit(",", 1)[0] for w in want]
+    assert got[7].startswith("[14, 1, ") and len({g.rsplit(",", 1)[1] for g in got}) > 1
+
+
+def test_stop_after_failure_runs_no_test_after_a_crash(local_pair):
+    batched, _ = local_pair
+    requests = [ExecRequest(code=PROGRAM, stdin=f"{k} 1\n", limits=LIMITS) for k in ("ok", "ok", "raise", "ok")]
+    got = batched.run_program(requests, stop_after_failure=True)
+    assert [r.exit_code for r in got] == [0, 0, 1]
+    wrong_but_clean = [ExecRequest(code="print(0)", limits=LIMITS)] * 5
+    assert len(batched.run_program(wrong_but_clean, stop_after_failure=True)) == 5
+
+
+def test_run_many_batches_by_program_and_keeps_the_order(local_pair):
+    batched, _ = local_pair
+    requests = [ExecRequest(code=f"print(input(), {p})", stdin=f"{t}\n", limits=LIMITS)
+                for t in range(12) for p in range(3)]
+    assert [r.stdout for r in batched.run_many(requests)] == [f"{t} {p}\n".encode() for t in range(12) for p in range(3)]
+
+
+def test_docker_batches_as_the_local_sandbox_does():
+    docker = pytest.importorskip("docker", reason="the docker package is not installed")
+    try:
+        docker.from_env().ping()
+    except Exception as exc:  # noqa: BLE001
+        pytest.skip(f"no Docker engine could be reached ({type(exc).__name__}: {exc})")
+    from sstar.sandbox.docker_backend import DockerSandbox
+
+    with DockerSandbox(workers=1) as batched, DockerSandbox(workers=1, isolate_tests=True) as isolated:
+        _same_as_isolated(batched, isolated)
+
+
+def test_input_read_every_way_each_test_its_own(local_pair):
+    batched, _ = local_pair
+    ways = {"open(0)": "f = open(0)\ndata = f.read()", "buffer": "data = sys.stdin.buffer.read().decode()",
+            "os.read": "data = os.read(0, 1 << 16).decode()", "input": "data = input()",
+            "readline": "input = sys.stdin.readline\ndata = input()"}
+    for name, read in ways.items():
+        code = f"import sys, os\ndef solve(d):\n    return int(d.split()[0]) * 2\n{read}\nprint(solve(data))\n"
+        requests = [ExecRequest(code=code, stdin=f"{t}\n", limits=LIMITS) for t in range(25)]
+        assert [r.stdout for r in batched.run_program(requests)] == [f"{2 * t}\n".encode() for t in range(25)], name

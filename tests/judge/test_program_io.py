@@ -1,7 +1,10 @@
 """Programs see standard streams as Codeforces and LiveCodeBench give them (templates read their attributes)."""
 
+import pytest
+
 import sstar
 from sstar.judge import Verdict
+from sstar.sandbox.local import LocalSandbox, LocalSandboxConfig
 
 SUM = {"statement": "Print the sum of two integers.", "tests": [["1 2", "3"], ["40 2", "42"]]}
 
@@ -43,14 +46,21 @@ print(a + b)
 '''
 
 
-def test_a_fastio_template_reads_stdin_and_writes_stdout(sandbox):
-    report = sstar.test(SUM, FASTIO, sandbox=sandbox)
+@pytest.fixture(scope="module", params=[False, True], ids=["batch", "isolated"])
+def each_mode(request):
+    """Both ways of running a program's tests: in one process, and one fork per test."""
+    with LocalSandbox(LocalSandboxConfig(workers=1, isolate_tests=request.param)) as sandbox:
+        yield sandbox
+
+
+def test_a_fastio_template_reads_stdin_and_writes_stdout(each_mode):
+    report = sstar.test(SUM, FASTIO, sandbox=each_mode)
     assert report.verdict is Verdict.ACCEPTED, [t.message for t in report.tests]
 
 
-def test_streams_have_the_attributes_of_real_files(sandbox):
+def test_streams_have_the_attributes_of_real_files_on_every_test(each_mode):
     code = ("import sys\nassert (sys.stdin.mode, sys.stdout.mode, sys.stderr.mode) == ('r', 'w', 'w')\n"
             "assert sys.stdin.fileno() == 0 and sys.stdout.fileno() == 1\n"
             "print(sum(map(int, sys.stdin.read().split())))\n")
-    report = sstar.test(SUM, code, sandbox=sandbox)
+    report = sstar.test(SUM, code, sandbox=each_mode)  # two tests: the second runs in the same process (batch)
     assert report.verdict is Verdict.ACCEPTED, [t.message for t in report.tests]

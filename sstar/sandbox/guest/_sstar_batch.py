@@ -177,6 +177,7 @@ class FreshState:
         sys.set_int_max_str_digits(self.int_digits)
         sys.stdin = sys.__stdin__ = self.stdin = io.TextIOWrapper(
             io.open(0, "rb", closefd=False), encoding="utf-8", errors="surrogateescape")
+        self.stdin.mode = "r"  # as io.open() sets it (FastIO templates read it)
 
     def left_behind(self) -> str:
         """Why this process cannot run another test ("" if it can)."""

@@ -18,6 +18,8 @@ from __future__ import annotations
 import ctypes
 import os
 
+from _sstar_os import _reap_zombies as _reap
+
 V1_CONTROLLERS = ("memory", "cpuacct", "pids")
 _libc = ctypes.CDLL(None, use_errno=True)
 
@@ -44,16 +46,6 @@ def _field(data: bytes, name: bytes) -> int:
         if key == name:
             return int(value)
     return 0
-
-
-def _reap() -> None:
-    while True:
-        try:
-            pid, _ = os.waitpid(-1, os.WNOHANG)
-        except ChildProcessError:
-            return
-        if pid == 0:
-            return
 
 
 def _own_paths() -> dict[str, str]:

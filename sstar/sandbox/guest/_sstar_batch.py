@@ -30,6 +30,7 @@ import signal
 import sys
 
 from _sstar_child import apply_limits, execute
+from _sstar_os import _reap_zombies as _reap
 
 MEMORY_SLACK = 16 << 20  # bytes a process may keep after a test before it is replaced
 SIGNALS = (signal.SIGINT, signal.SIGTERM, signal.SIGALRM, signal.SIGCHLD, signal.SIGPIPE, signal.SIGXFSZ,
@@ -110,16 +111,6 @@ def _join_threads() -> None:
     for thread in threading.enumerate():
         if thread is not threading.main_thread() and not thread.daemon:
             thread.join()
-
-
-def _reap() -> None:
-    while True:
-        try:
-            pid, _ = os.waitpid(-1, os.WNOHANG)
-        except ChildProcessError:
-            return
-        if pid == 0:
-            return
 
 
 class FreshState:

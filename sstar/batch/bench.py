@@ -87,10 +87,12 @@ class Bench:
                 results.rename(self.out / f"results.{int(time.time())}.jsonl.bak")
             spec = self._spec()
             model, own_model = spec.load_model()
-            judge, own_judge = spec.load_judge()
-            # With Ray, programs run on the workers' own sandboxes; none is needed here.
-            sandbox, own_sandbox = (None, False) if self.ray else self._sandbox()
+            judge, own_judge, sandbox, own_sandbox = None, False, None, False
             try:
+                # Inside the try: a judge or sandbox that fails to load still closes the generator model.
+                judge, own_judge = spec.load_judge()
+                # With Ray, programs run on the workers' own sandboxes; none is needed here.
+                sandbox, own_sandbox = (None, False) if self.ray else self._sandbox()
                 self._write_config(model, judge)
                 log_ = ResultsLog(results)
                 for warning in log_.contents.warnings():
@@ -123,7 +125,7 @@ class Bench:
                     sandbox.close()
                 if own_model:
                     model.close()
-                if own_judge:
+                if own_judge and judge is not None:
                     judge.close()
 
     def _earlier_records(self) -> Optional[dict[str, dict]]:

@@ -13,6 +13,7 @@ import typing
 from dataclasses import asdict, dataclass, field
 from typing import Any, Optional
 
+from ..judge.verdict import Verdict
 from ..models.protocol import FinishReason, Stage
 from ..synthesis.kinds import InputKind
 
@@ -58,18 +59,27 @@ class Record:
         return cls(**{k: _build(hints[k], v) for k, v in data.items() if k in names})
 
 
-class RoundVerdict(str, enum.Enum):
-    """A candidate version on the public tests: the judge's verdict, or no program at all."""
+class _VerdictOrNoCode(str, enum.Enum):
+    """Behaviour of :data:`RoundVerdict` (an enum with no members of its own can be extended)."""
 
-    ACCEPTED = "accepted"
-    WRONG_ANSWER = "wrong_answer"
-    TIME_LIMIT = "time_limit"
-    MEMORY_LIMIT = "memory_limit"
-    RUNTIME_ERROR = "runtime_error"
-    OUTPUT_LIMIT = "output_limit"
-    INFRA_ERROR = "infra_error"
-    NO_CODE = "no_code"
-    """The model's answer held no program (cut by the length limit, a refusal, a failed request)."""
+    @classmethod
+    def of(cls, verdict: Verdict) -> "RoundVerdict":
+        """The round verdict for a grader's verdict (same name, same value)."""
+        return cls[verdict.name]
+
+    @property
+    def verdict(self) -> Optional[Verdict]:
+        """The grader's verdict, or None for ``NO_CODE``."""
+        return None if self.name == "NO_CODE" else Verdict[self.name]
+
+
+# One family with the grader's Verdict: every member of it (same names and values, so traces written before
+# this derivation still read), plus NO_CODE; a verdict added to the grader is a round verdict at once.
+RoundVerdict = _VerdictOrNoCode("RoundVerdict", [(v.name, v.value) for v in Verdict] + [("NO_CODE", "no_code")],
+                                module=__name__, qualname="RoundVerdict")
+RoundVerdict.__doc__ = ("A candidate version on the public tests: the grader's :class:`~sstar.judge.Verdict`, or "
+                        "NO_CODE -- the model's answer held no program (cut by the length limit, a refusal, a failed "
+                        "request).")
 
 
 class PairDecision(str, enum.Enum):

@@ -269,8 +269,8 @@ class SStar:
                 why += " The answer was cut at the token limit: be more concise."
             return RoundRecord(round_no, None, RoundVerdict.NO_CODE, 0, total, feedback=why, cut_by_length=cut)
         report = await asyncio.to_thread(run_tests, code, problem, self.sandbox, "public", self._limits(problem))
-        tests = tuple(TestRecord(RoundVerdict(t.verdict.value), t.time_s, t.message) for t in report.tests)
-        return RoundRecord(round_no, code, RoundVerdict(report.verdict.value), report.passed, report.total, tests,
+        tests = tuple(TestRecord(RoundVerdict.of(t.verdict), t.time_s, t.message) for t in report.tests)
+        return RoundRecord(round_no, code, RoundVerdict.of(report.verdict), report.passed, report.total, tests,
                            prompts.feedback(report, problem), cut)
 
     async def _complete(self, run: Run, messages: list, stage: Stage, n: int = 1, temperature: float | None = None,

@@ -28,6 +28,9 @@ class Cluster:
     members: list[int]  # candidate indices
     rep: int  # the candidate index of its first member
     cpu: float
+    failures: int = 0
+    """Valid inputs it crashed, ran out of time or memory on: between clusters of one size, the one that
+    fails less is ranked first (a program that answers is more likely right than one that dies)."""
 
     @property
     def size(self) -> int:
@@ -51,7 +54,7 @@ def valid_inputs(matrix: list[list[Outcome]], checked: Sequence[bool] = ()) -> l
 
 
 def cluster(candidates: Sequence[int], matrix: list[list[Outcome]], valid: Sequence[bool]) -> list[Cluster]:
-    """Candidates with identical behaviour on every valid input; largest first, then fastest."""
+    """Candidates with identical behaviour on every valid input; largest first, then fewest failures, then fastest."""
     groups: dict[tuple, list[int]] = {}
     for row_index, cand in enumerate(candidates):
         key = tuple(o.signature for o, ok in zip(matrix[row_index], valid) if ok)
@@ -62,8 +65,9 @@ def cluster(candidates: Sequence[int], matrix: list[list[Outcome]], valid: Seque
         # Members behave identically, so the first is as good as any (and the choice is reproducible);
         # the cluster's speed is its fastest member's, to 10 ms (finer differences are timing noise).
         first = min(rows, key=lambda r: candidates[r])
-        clusters.append(Cluster([candidates[r] for r in rows], candidates[first], round(min(cpu.values()), 2)))
-    clusters.sort(key=lambda c: (-c.size, c.cpu, min(c.members)))
+        failures = sum(not o.ok for o, ok in zip(matrix[first], valid) if ok)
+        clusters.append(Cluster([candidates[r] for r in rows], candidates[first], round(min(cpu.values()), 2), failures))
+    clusters.sort(key=lambda c: (-c.size, c.failures, c.cpu, min(c.members)))
     return clusters
 
 
@@ -79,8 +83,9 @@ def runnable(code: Optional[str]) -> bool:
 
 
 def pick(clusters: Sequence[Cluster], scores: Sequence[float]) -> int:
-    """The winner: most points, then the larger cluster, then the faster program."""
-    return min(range(len(clusters)), key=lambda k: (-scores[k], -clusters[k].size, clusters[k].cpu, k))
+    """The winner: most points, then the larger cluster, then fewer failures, then the faster program."""
+    return min(range(len(clusters)),
+               key=lambda k: (-scores[k], -clusters[k].size, clusters[k].failures, clusters[k].cpu, k))
 
 
 _POINTS = {PairDecision.A: (1.0, 0.0), PairDecision.B: (0.0, 1.0), PairDecision.TIE: (0.5, 0.5),

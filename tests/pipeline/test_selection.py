@@ -30,6 +30,19 @@ def test_cluster_ties_go_to_the_faster_program():
     assert [g.members for g in cluster([0, 1], matrix, [True])] == [[1], [0]]
 
 
+def test_between_clusters_of_one_size_the_one_that_fails_less_ranks_first():
+    # Program 0 is faster but crashes on a valid input; program 1 answers everywhere.
+    matrix = [[OK("1", cpu=0.01), CRASH], [OK("2", cpu=0.5), OK("3", cpu=0.5)]]
+    groups = cluster([0, 1], matrix, [True, True])
+    assert [g.members for g in groups] == [[1], [0]] and [g.failures for g in groups] == [0, 1]
+    # A failure on an invalid input does not count.
+    assert [g.failures for g in cluster([0, 1], matrix, [True, False])] == [0, 0]
+    # With no points either way, pick() keeps that order; the larger cluster still comes first.
+    assert pick(groups, [0, 0]) == 0
+    bigger = [Cluster([5, 6], 5, 0.9, failures=2), Cluster([7], 7, 0.1)]
+    assert pick(bigger, [0, 0]) == 0 and pick(bigger, [0, 1]) == 1
+
+
 @pytest.mark.parametrize("text, expected", [
     ("Reasoning\nANSWER: A", PairDecision.A),
     ("ANSWER: A ... on reflection\nANSWER: B", PairDecision.B),  # the last one decides

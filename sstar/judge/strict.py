@@ -17,6 +17,7 @@ from typing import Any
 
 MARKER = "__sstar_not_comparable__"
 """The one key of the object that stands for a result LiveCodeBench's == would reject."""
+CHECK_FILE = "<sstar: LiveCodeBench == check>"
 
 _CHECK = '''
 def __sstar_strict_results(name, marker):
@@ -101,7 +102,10 @@ def with_strict_results(code: str, func_name: str) -> str:
     One line is appended; the wrapper is compiled under its own file name, so that its frame in a
     traceback (between the caller and the program's function) says where it comes from."""
     check = _CHECK.replace("@ARGS@", f"{func_name!r}, {MARKER!r}")
-    return f"{code}\n\nexec(compile({check!r}, '<sstar: LiveCodeBench == check>', 'exec'))\n"
+    # Compiled once per process, not once per test (about 1 ms): a program's tests share a process and
+    # run its module afresh each time. The code object is kept on ``sys``, keyed by its source.
+    return (f"{code}\n\nexec((lambda s, c: s.__dict__.setdefault('_sstar_strict_checks', {{}}).get(c) or "
+            f"s._sstar_strict_checks.setdefault(c, compile(c, {CHECK_FILE!r}, 'exec')))(__import__('sys'), {check!r}))\n")
 
 
 def rejected(value: Any) -> str | None:

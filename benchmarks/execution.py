@@ -61,8 +61,8 @@ def code_for(problem: Problem) -> str:
 
 def bench_sandbox(problems: list[Problem], workers: int, isolate_tests: bool = False) -> tuple[float, int]:
     with LocalSandbox(workers=workers, isolate_tests=isolate_tests) as sandbox:
-        sandbox.run_many([])  # start
-        run_tests(STDIN_CODE, problems[0], sandbox)  # warm every worker
+        sandbox.warm_up(wait=True)  # every worker started before the clock starts
+        run_tests(STDIN_CODE, problems[0], sandbox)
         start = time.perf_counter()
         with ThreadPoolExecutor(max_workers=workers) as pool:
             reports = list(pool.map(lambda p: run_tests(code_for(p), p, sandbox), problems))

@@ -122,7 +122,10 @@ class WorkerPool:
         self.close()
 
     def start(self) -> None:
-        """Start one worker now (so start-up errors surface early); the rest start on demand."""
+        """Start one worker now (so start-up errors surface early); the rest start on demand. After
+        ``warm_up``: waits for it, and raises what stopped it if no worker could start."""
+        for thread in self._warming:
+            thread.join()
         with self._lock:
             if self._started == 0:
                 with self._spawning:

@@ -34,6 +34,9 @@ from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+
+import lcb_grader  # noqa: E402
 
 from sstar.judge import run_tests  # noqa: E402
 from sstar.problem import Problem, TestCase, TestType  # noqa: E402
@@ -90,24 +93,10 @@ def bench_fresh_python(problems: list[Problem], workers: int) -> tuple[float, in
 
 
 def bench_livecodebench(problems: list[Problem], workers: int) -> tuple[float, int] | None:
-    try:
-        from livecodebench.evaluation.compute_code_generation_metrics import evaluate_generations
-    except ImportError as exc:
-        print(f"(c) skipped: LiveCodeBench's grader is not importable ({exc}); "
-              "pip install --no-deps nvidia-livecodebench numpy tqdm", file=sys.stderr)
-        return None
-    samples, generations = [], []
-    for p in problems:
-        io_spec = {"inputs": [t.input for t in p.tests()], "outputs": [t.output for t in p.tests()]}
-        if p.test_type is TestType.FUNCTIONAL:
-            io_spec["fn_name"] = "add"
-        samples.append({"input_output": json.dumps(io_spec)})
-        generations.append([code_for(p)])
-    os.environ["TQDM_DISABLE"] = "1"  # its progress bar; stderr itself must stay a real file (faulthandler)
-    start = time.perf_counter()
-    results, _ = evaluate_generations(samples, generations, num_process_evaluate=workers, timeout=6)
-    elapsed = time.perf_counter() - start
-    return elapsed, sum(sum(1 for x in res[0] if x is True) for res in results.values())
+    samples = [lcb_grader.sample([t.input for t in p.tests()], [t.output for t in p.tests()],
+                                 "add" if p.test_type is TestType.FUNCTIONAL else None) for p in problems]
+    graded = lcb_grader.evaluate(samples, [code_for(p) for p in problems], workers, "(c)")
+    return None if graded is None else (graded.seconds, graded.tests_passed())
 
 
 def in_process_ms(samples: int) -> float:

@@ -28,6 +28,7 @@ sys.path.insert(0, _HERE)  # -I leaves our own folder off the path; taken off ag
 from _sstar_child import CTL_FD, KernelState, Standby, confine, read_order, start  # noqa: E402
 from _sstar_prelude import EXTRA_PRELOAD, install_prelude  # noqa: E402
 from _sstar_kernel import Kernel  # noqa: E402
+from _sstar_strict import precompile  # noqa: E402
 from _sstar_supervise import supervise  # noqa: E402
 from _sstar_os import (PR_SET_CHILD_SUBREAPER, Channel, Scratch, _libc, kill_everything,  # noqa: E402
                        prctl, uid_can_run_python)
@@ -69,6 +70,7 @@ class Worker:
                            "LANG": "C.UTF-8", "OPENBLAS_NUM_THREADS": "1", "OMP_NUM_THREADS": "1"})
         for name in EXTRA_PRELOAD:
             __import__(name)
+        precompile()  # the functional results' check, compiled here once instead of in every test's process
         if os.getpid() != 1:
             prctl(PR_SET_CHILD_SUBREAPER, 1)
         self.base_vm = self._status("VmSize:")

@@ -23,7 +23,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Iterable
 
-from .view_cache import cached
+from .view_cache import cached, strings
 
 PRIVATE_DIR = "/.sstar"  # root-only: worker code, seccomp bindings, cgroup mounts
 DEVICES = ("/dev/null", "/dev/zero", "/dev/urandom")
@@ -65,7 +65,9 @@ def describe_interpreter(python: str) -> Interpreter:
         return found, [python, found["executable"], os.path.join(prefix, "pyvenv.cfg"), found["stdlib"],
                        found["platstdlib"], *found["site_dirs"]]
 
-    found = cached("interpreter", [python], ask)
+    found = cached("interpreter", [python], ask, lambda v: isinstance(v, dict) and all(
+        isinstance(v.get(k), str) for k in ("executable", "stdlib", "platstdlib", "ext_suffix", "version"))
+        and strings(v.get("site_dirs")))
     return Interpreter(found["executable"], found["stdlib"], found["platstdlib"], tuple(found["site_dirs"]),
                        found["ext_suffix"], found["version"])
 
@@ -108,7 +110,8 @@ def visible_paths(python: str) -> tuple[tuple[str, ...], tuple[str, ...]]:
                   and any(d.startswith(s.rstrip("/") + "/") for s in (interp.stdlib, interp.platstdlib))]
         return [list(dict.fromkeys(binds)), masked], [interp.executable, *walked, *modules, *libs, *EXTRA_FILES]
 
-    binds, masked = cached("view", [python, interp.executable], compute)
+    binds, masked = cached("view", [python, interp.executable], compute,
+                           lambda v: isinstance(v, list) and len(v) == 2 and strings(v[0]) and strings(v[1]))
     return tuple(binds), tuple(masked)
 
 
@@ -144,7 +147,7 @@ def package_paths(python: str, package: str) -> tuple[str, ...]:
         return list(dict.fromkeys(paths + libs)), [interp.executable, *interp.site_dirs, *roots, *paths, *walked,
                                                     *extensions, *libs, *EXTRA_FILES]
 
-    return tuple(cached("package", [python, interp.executable, package], compute))
+    return tuple(cached("package", [python, interp.executable, package], compute, strings))
 
 
 def find_seccomp_bindings(python: str) -> str | None:

@@ -32,6 +32,10 @@ def cache_dir() -> Path:
     return Path(base) / "sandbox-view"
 
 
+def strings(value: Any) -> bool:
+    return isinstance(value, list) and all(isinstance(x, str) for x in value)
+
+
 def stamp(path: str) -> list[int] | None:
     """What changes when ``path`` does (None: it does not exist)."""
     try:
@@ -61,7 +65,7 @@ def _load(path: Path, key: list) -> Any:
 def _store(path: Path, key: list, value: Any, paths: Iterable[str]) -> None:
     entry = {"format": FORMAT, "key": key, "value": value, "stamps": {p: stamp(p) for p in dict.fromkeys(paths)}}
     try:
-        path.parent.mkdir(parents=True, exist_ok=True)
+        path.parent.mkdir(mode=0o700, parents=True, exist_ok=True)  # it decides what the sandbox binds: ours only
         fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=".tmp-")
         try:
             with os.fdopen(fd, "w") as f:
@@ -74,11 +78,13 @@ def _store(path: Path, key: list, value: Any, paths: Iterable[str]) -> None:
         log.debug("sandbox view cache not written (%s): %s", path, exc)
 
 
-def cached(kind: str, key: list, compute: Callable[[], tuple[Any, Iterable[str]]]) -> Any:
-    """``compute()`` returns (a JSON value, the paths it depends on); its value is reused while none changed."""
+def cached(kind: str, key: list, compute: Callable[[], tuple[Any, Iterable[str]]],
+           valid: Callable[[Any], bool] = lambda value: True) -> Any:
+    """``compute()`` returns (a JSON value, the paths it depends on); its value is reused while none changed
+    (and while ``valid`` accepts its shape: an entry edited by hand is computed again, never half used)."""
     path = _file(kind, key)
     value = _load(path, key)
-    if value is None:
+    if value is None or not valid(value):
         value, paths = compute()
         _store(path, key, value, paths)
     return value

@@ -36,6 +36,18 @@ def test_a_new_process_reuses_the_view_without_running_ldd_or_the_interpreter(ca
     assert any("libc.so" in p for p in first[0][0])
 
 
+def test_an_entry_of_the_wrong_shape_is_computed_again(cache):
+    python = base_interpreter()
+    first = view.visible_paths(python)
+    (entry,) = [p for p in cache.iterdir() if p.name.startswith("view-")]
+    data = json.loads(entry.read_text())
+    data["value"] = [["/"], 3]  # valid JSON, not a view
+    entry.write_text(json.dumps(data))
+    view.visible_paths.cache_clear()
+    assert view.visible_paths(python) == first
+    assert oct(cache.stat().st_mode & 0o777) == "0o700"
+
+
 def test_a_changed_or_appearing_file_recomputes(cache, tmp_path):
     binary, later = tmp_path / "binary", tmp_path / "later"
     binary.write_bytes(b"v1")

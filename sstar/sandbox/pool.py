@@ -17,6 +17,7 @@ from typing import Sequence
 
 from . import batching
 from .guest import wire
+from .kernel_report import kernel_info, kernel_warnings  # noqa: F401 - also importable from here, as before
 from .protocol import ExecRequest, ExecResult, ExecStatus, SandboxInfo, to_result
 
 log = logging.getLogger(__name__)

@@ -34,6 +34,9 @@ from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+
+import lcb_grader  # noqa: E402
 
 from sstar.judge import run_tests  # noqa: E402
 from sstar.problem import Problem, TestCase, TestType  # noqa: E402
@@ -59,15 +62,18 @@ def code_for(problem: Problem) -> str:
     return FUNC_CODE if problem.test_type is TestType.FUNCTIONAL else STDIN_CODE
 
 
-def bench_sandbox(problems: list[Problem], workers: int, isolate_tests: bool = False) -> tuple[float, int]:
+def bench_sandbox(problems: list[Problem], workers: int, isolate_tests: bool = False) -> tuple[float, int, float]:
+    """(seconds, tests passed, CPU seconds of starting the sandbox: this process and its workers so far)."""
+    cpu0 = cpu_now()
     with LocalSandbox(workers=workers, isolate_tests=isolate_tests) as sandbox:
-        sandbox.run_many([])  # start
-        run_tests(STDIN_CODE, problems[0], sandbox)  # warm every worker
+        sandbox.warm_up(wait=True)  # every worker started before the clock starts
+        run_tests(STDIN_CODE, problems[0], sandbox)
+        startup_cpu = cpu_now() - cpu0 + sum(worker_tree_cpu_s(w) for w in list(sandbox._idle.queue))
         start = time.perf_counter()
         with ThreadPoolExecutor(max_workers=workers) as pool:
             reports = list(pool.map(lambda p: run_tests(code_for(p), p, sandbox), problems))
         elapsed = time.perf_counter() - start
-    return elapsed, sum(r.passed for r in reports)
+    return elapsed, sum(r.passed for r in reports), startup_cpu
 
 
 FUNC_DRIVER = FUNC_CODE + "import sys, json\nargs = [json.loads(l) for l in sys.stdin.read().splitlines() if l.strip()]\n" \
@@ -90,24 +96,10 @@ def bench_fresh_python(problems: list[Problem], workers: int) -> tuple[float, in
 
 
 def bench_livecodebench(problems: list[Problem], workers: int) -> tuple[float, int] | None:
-    try:
-        from livecodebench.evaluation.compute_code_generation_metrics import evaluate_generations
-    except ImportError as exc:
-        print(f"(c) skipped: LiveCodeBench's grader is not importable ({exc}); "
-              "pip install --no-deps nvidia-livecodebench numpy tqdm", file=sys.stderr)
-        return None
-    samples, generations = [], []
-    for p in problems:
-        io_spec = {"inputs": [t.input for t in p.tests()], "outputs": [t.output for t in p.tests()]}
-        if p.test_type is TestType.FUNCTIONAL:
-            io_spec["fn_name"] = "add"
-        samples.append({"input_output": json.dumps(io_spec)})
-        generations.append([code_for(p)])
-    os.environ["TQDM_DISABLE"] = "1"  # its progress bar; stderr itself must stay a real file (faulthandler)
-    start = time.perf_counter()
-    results, _ = evaluate_generations(samples, generations, num_process_evaluate=workers, timeout=6)
-    elapsed = time.perf_counter() - start
-    return elapsed, sum(sum(1 for x in res[0] if x is True) for res in results.values())
+    samples = [lcb_grader.sample([t.input for t in p.tests()], [t.output for t in p.tests()],
+                                 "add" if p.test_type is TestType.FUNCTIONAL else None) for p in problems]
+    graded = lcb_grader.evaluate(samples, [code_for(p) for p in problems], workers, "(c)")
+    return None if graded is None else (graded.seconds, graded.tests_passed())
 
 
 def in_process_ms(samples: int) -> float:
@@ -133,9 +125,9 @@ def in_process_ms(samples: int) -> float:
 CONFIGURATIONS = {"confined": {}, "no cgroup, no seccomp": {"cgroups": False, "seccomp": False}}
 
 
-def worker_tree_cpu_s(sandbox: LocalSandbox) -> float:
-    """CPU time of a one-worker sandbox's worker and every test process it has reaped (load-independent)."""
-    launcher = sandbox._idle.queue[0].proc.pid  # bwrap; the worker is its only child
+def worker_tree_cpu_s(worker) -> float:
+    """CPU time of a sandbox worker and every test process it has reaped (load-independent)."""
+    launcher = worker.proc.pid  # bwrap; the worker is its only child
     children = Path(f"/proc/{launcher}/task/{launcher}/children").read_text().split()
     worker = int(children[0]) if children else launcher
     fields = Path(f"/proc/{worker}/stat").read_text().rsplit(")", 1)[1].split()
@@ -150,13 +142,13 @@ def overhead_ms(samples: int) -> tuple[dict[str, float], dict[str, float]]:
     try:
         for sandbox in sandboxes.values():
             run_tests(STDIN_CODE, problem, sandbox)  # warm-up
-        cpu0 = {name: worker_tree_cpu_s(sandbox) for name, sandbox in sandboxes.items()}
+        cpu0 = {name: worker_tree_cpu_s(sandbox._idle.queue[0]) for name, sandbox in sandboxes.items()}
         for _ in range(samples):
             for name, sandbox in sandboxes.items():
                 t = time.perf_counter()
                 run_tests(STDIN_CODE, problem, sandbox)
                 trips[name].append(time.perf_counter() - t)
-        cpu = {name: (worker_tree_cpu_s(sandbox) - cpu0[name]) / samples * 1000 for name, sandbox in sandboxes.items()}
+        cpu = {name: (worker_tree_cpu_s(sandbox._idle.queue[0]) - cpu0[name]) / samples * 1000 for name, sandbox in sandboxes.items()}
     finally:
         for sandbox in sandboxes.values():
             sandbox.close()
@@ -214,12 +206,17 @@ def run_shape(name: str, programs: int, tests: int, workers: int) -> dict:
         out = fn(problems, workers)
         if out is None:
             continue
-        elapsed, passed = out
+        elapsed, passed, startup = (*out, None)[:3]
         cpu_ms = (cpu_now() - cpu0) / total * 1000
         rows[label] = {"seconds": round(elapsed, 3), "tests_per_s": round(total / elapsed, 1), "passed": passed,
                        "cpu_ms_per_test": round(cpu_ms, 3)}
+        note = ""
+        if startup is not None:  # the sandbox's start-up, outside the clock, inside the CPU figure
+            rows[label]["startup_cpu_s"] = round(startup, 3)
+            rows[label]["cpu_ms_per_test_after_startup"] = round(cpu_ms - startup / total * 1000, 3)
+            note = f" ({cpu_ms - startup / total * 1000:.3f} without the {startup:.2f} s of start-up and warm-up)"
         print(f"  {label:26s} {total / elapsed:8.1f} tests/s  ({elapsed:6.2f} s, {passed}/{total} passed)  "
-              f"CPU {cpu_ms:6.3f} ms a test")
+              f"CPU {cpu_ms:6.3f} ms a test{note}")
     base = rows["sstar local sandbox"]["tests_per_s"]
     for label, row in rows.items():
         if label != "sstar local sandbox":

@@ -25,6 +25,10 @@ import time
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+
+import lcb_grader  # noqa: E402
+
 STDIN_CODE = "a, b = map(int, input().split())\nprint(a + b)\n"
 FUNC_CODE = "class Solution:\n    def add(self, a: int, b: int) -> int:\n        return a + b\n"
 
@@ -32,11 +36,6 @@ FUNC_CODE = "class Solution:\n    def add(self, a: int, b: int) -> int:\n       
 def cpu_children() -> float:
     kids = resource.getrusage(resource.RUSAGE_CHILDREN)
     return kids.ru_utime + kids.ru_stime
-
-
-def cpu_all() -> float:
-    me = resource.getrusage(resource.RUSAGE_SELF)
-    return me.ru_utime + me.ru_stime + cpu_children()
 
 
 def dataset(programs: int, tests: int) -> list[dict]:
@@ -66,25 +65,13 @@ def run_sstar(data_path: Path, gen_path: Path, out: Path) -> tuple[float, float,
 
 
 def run_grader(records: list[dict], processes: int) -> tuple[float, float, int] | None:
-    try:
-        from livecodebench.evaluation.compute_code_generation_metrics import evaluate_generations
-    except ImportError as exc:
-        print(f"(b) skipped: LiveCodeBench's grader is not importable ({exc}); "
-              "pip install --no-deps nvidia-livecodebench numpy tqdm", file=sys.stderr)
-        return None
-    samples, generations = [], []
+    samples = []
     for rec in records:
         tests = rec["public_test_cases"] + rec["private_test_cases"]
-        spec = {"inputs": [t["input"] for t in tests], "outputs": [t["output"] for t in tests]}
-        if rec["metadata"].get("func_name"):
-            spec["fn_name"] = rec["metadata"]["func_name"]
-        samples.append({"input_output": json.dumps(spec)})
-        generations.append([rec["code"]])
-    os.environ["TQDM_DISABLE"] = "1"
-    cpu0, start = cpu_all(), time.perf_counter()
-    results, _ = evaluate_generations(samples, generations, num_process_evaluate=processes, timeout=6)
-    elapsed, cpu = time.perf_counter() - start, cpu_all() - cpu0
-    return elapsed, cpu, sum(1 for res in results.values() if all(x is True for x in res[0]))
+        samples.append(lcb_grader.sample([t["input"] for t in tests], [t["output"] for t in tests],
+                                         rec["metadata"].get("func_name")))
+    graded = lcb_grader.evaluate(samples, [rec["code"] for rec in records], processes, "(b)")
+    return None if graded is None else (graded.seconds, graded.cpu_s, graded.programs_passed())
 
 
 def main() -> None:

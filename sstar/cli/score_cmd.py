@@ -35,13 +35,7 @@ def score(
                                        "test) instead of a program's tests in sequence in one confined process."),
 ) -> None:
     """Grade on the hidden tests; print pass@1 (95% CI) by method, difficulty and platform; write summary.json."""
-    from ..batch.generations import score_generations
     from ..batch.plot import FORMATS, plot_summary
-    from ..batch.results import write_json_atomic
-    from ..batch.score import score_run
-    from ..datasets.livecodebench import load_dataset
-    from ..problem import ProblemFormatError
-    from ..sandbox.local import LocalSandbox
 
     runs = list(runs or [])
     if bool(runs) == (generations is not None):
@@ -55,16 +49,33 @@ def score(
             fail(f"{run}: no results.jsonl and config.json here (is it a run folder made by sstar bench?)")
     if generations is not None and not generations.is_file():
         fail(f"{generations}: no such file")
+    from ..sandbox.local import LocalSandbox
+    from ..sandbox.pool import SandboxStartError
+
+    sandbox = LocalSandbox(isolate_tests=isolate_tests)
+    sandbox.warm_up()  # the workers start while the rest is imported and the data read
     try:
-        with LocalSandbox(isolate_tests=isolate_tests) as sandbox:
-            if runs:
-                summary = score_run(runs[0], sandbox, dataset, all_samples, allow_failed, runs[1:])
-            else:
-                sel = selection_from(release, start_date, end_date, difficulty, platform, None)
-                problems = {p.question_id: p for p in load_dataset(dataset, sel)}
-                summary = score_generations(generations, problems, sandbox, partial=partial, dataset=dataset)
-    except (ProblemFormatError, ValueError, FileNotFoundError, KeyError) as exc:
+        from ..batch.generations import score_generations
+        from ..batch.results import write_json_atomic
+        from ..batch.score import score_run
+        from ..datasets.livecodebench import load_dataset
+        from ..problem import ProblemFormatError
+    except BaseException:
+        sandbox.close()
+        raise
+    try:
+        if runs:
+            sandbox.start()
+            summary = score_run(runs[0], sandbox, dataset, all_samples, allow_failed, runs[1:])
+        else:
+            sel = selection_from(release, start_date, end_date, difficulty, platform, None)
+            problems = {p.question_id: p for p in load_dataset(dataset, sel)}
+            sandbox.start()  # a sandbox that cannot start is one clear error, not every test an infra error
+            summary = score_generations(generations, problems, sandbox, partial=partial, dataset=dataset)
+    except (ProblemFormatError, ValueError, FileNotFoundError, KeyError, SandboxStartError) as exc:
         fail(str(exc))
+    finally:
+        sandbox.close()
     for warning in summary.get("warnings", []):
         stderr_console().print(f"warning: {warning}", highlight=False, markup=False)
     if summary.get("missing") and runs:

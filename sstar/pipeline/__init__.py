@@ -1,13 +1,28 @@
-"""The S* pipeline: generate -> debug -> synthesize -> select."""
+"""The S* pipeline: generate -> debug -> synthesize -> select.
 
-from .api import CandidateError, InsideEventLoopError, aselect, asolve, atest, select, solve, test
-from .config import DebugContext, SelectionMethod, SStarConfig, TournamentMode
-from .pair_judge import ModelPairJudge, Pair, PairJudge, PairVerdict
-from .records import (Candidate, Comparison, DecidedBy, ModelCall, PairDecision, RoundRecord, RoundVerdict, Rule,
-                      SolveResult, SynthesizedInput)
-from .sstar import Run, SStar
+Names are imported on first use (PEP 562), so that ``sstar.pipeline.config`` -- which the command line
+needs for its options -- does not pull in the whole pipeline (asyncio, the models, the judge).
+"""
 
-__all__ = ["Candidate", "CandidateError", "Comparison", "DebugContext", "DecidedBy", "InsideEventLoopError",
-           "ModelCall", "ModelPairJudge", "Pair", "PairDecision", "PairJudge", "PairVerdict", "RoundRecord",
-           "RoundVerdict", "Rule", "Run", "SStar", "SStarConfig", "SelectionMethod", "SolveResult", "SynthesizedInput",
-           "TournamentMode", "aselect", "asolve", "atest", "select", "solve", "test"]
+from __future__ import annotations
+
+_EXPORTS = {
+    **dict.fromkeys(("CandidateError", "InsideEventLoopError", "aselect", "asolve", "atest", "select", "solve", "test"),
+                    "api"),
+    **dict.fromkeys(("DebugContext", "SelectionMethod", "SStarConfig", "TournamentMode"), "config"),
+    **dict.fromkeys(("ModelPairJudge", "Pair", "PairJudge", "PairVerdict"), "pair_judge"),
+    **dict.fromkeys(("Candidate", "Comparison", "DecidedBy", "ModelCall", "PairDecision", "RoundRecord",
+                     "RoundVerdict", "Rule", "SolveResult", "SynthesizedInput"), "records"),
+    **dict.fromkeys(("Run", "SStar"), "sstar"),
+}
+
+__all__ = sorted(_EXPORTS)
+
+
+def __getattr__(name: str):
+    module = _EXPORTS.get(name)
+    if module is None:
+        raise AttributeError(f"module 'sstar.pipeline' has no attribute {name!r}")
+    import importlib
+
+    return getattr(importlib.import_module(f"{__name__}.{module}"), name)

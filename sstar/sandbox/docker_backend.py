@@ -21,7 +21,8 @@ import uuid
 from dataclasses import dataclass, replace
 
 from .docker_image import PYTHON, SECCOMP_IN_IMAGE, WORKER_DIR, build_image
-from .pool import FramedWorker, SandboxStartError, WorkerDied, WorkerPool, kernel_info, kernel_warnings
+from .kernel_report import kernel_info, kernel_warnings
+from .pool import FramedWorker, SandboxStartError, WorkerDied, WorkerPool
 from .protocol import SandboxInfo
 
 log = logging.getLogger(__name__)

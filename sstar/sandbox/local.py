@@ -20,7 +20,8 @@ from dataclasses import dataclass, replace
 from .cgroups import reap_stale, remove_worker, worker_cgroup_name
 from .isolation import Isolation, available, base_interpreter, worker_argv, worker_source
 from .guest import wire
-from .pool import FramedWorker, SandboxStartError, WorkerDied, WorkerPool, kernel_info, kernel_warnings
+from .kernel_report import kernel_info, kernel_warnings
+from .pool import FramedWorker, SandboxStartError, WorkerDied, WorkerPool
 from .protocol import SandboxInfo
 from .view import find_seccomp_bindings, package_paths
 

@@ -8,7 +8,6 @@ that cannot start into ``infra_error`` results, never an exception.
 
 from __future__ import annotations
 
-import base64
 import logging
 import queue
 import threading
@@ -18,7 +17,8 @@ from typing import Sequence
 
 from . import batching
 from .guest import wire
-from .protocol import ExecRequest, ExecResult, ExecStatus, SandboxInfo
+from .kernel_report import kernel_info, kernel_warnings  # noqa: F401 - also importable from here, as before
+from .protocol import ExecRequest, ExecResult, ExecStatus, SandboxInfo, to_result
 
 log = logging.getLogger(__name__)
 READY_TIMEOUT_S = 30.0
@@ -112,6 +112,8 @@ class WorkerPool:
         self._started = 0
         self._next_index = 0
         self._closed = False
+        self._spawning = threading.Lock()  # one _spawn at a time: backends number and adopt workers in it
+        self._warming: list[threading.Thread] = []
 
     def __enter__(self):
         self.start()
@@ -121,14 +123,53 @@ class WorkerPool:
         self.close()
 
     def start(self) -> None:
-        """Start one worker now (so start-up errors surface early); the rest start on demand."""
+        """Start one worker now (so start-up errors surface early); the rest start on demand. After
+        ``warm_up``: waits for it, and raises what stopped it if no worker could start."""
+        for thread in self._warming:
+            thread.join()
         with self._lock:
             if self._started == 0:
-                self._idle.put(self._spawn())
+                with self._spawning:
+                    self._idle.put(self._spawn())
                 self._started = 1
 
+    def warm_up(self, wait: bool = False) -> None:
+        """Start every worker not started yet, in the background: start-up overlaps what the caller does next
+        (reading its input, say); ``wait``: return once they are up. A worker that cannot start is left to
+        the first test that needs it, which reports why."""
+        thread = threading.Thread(target=self._fill, name="sandbox-warm-up", daemon=True)
+        self._warming.append(thread)
+        thread.start()
+        if wait:
+            thread.join()
+
+    def _fill(self) -> None:
+        while True:
+            with self._lock:
+                if self._closed or self._started >= self.size:
+                    return
+                self._started += 1
+            try:
+                with self._spawning:
+                    worker = self._spawn()
+            except (SandboxStartError, WorkerDied, OSError) as exc:
+                log.debug("sandbox warm-up stopped: %s", exc)
+                with self._lock:
+                    self._started -= 1
+                return
+            with self._lock:
+                closed = self._closed
+                if not closed:
+                    self._idle.put(worker)
+            if closed:
+                worker.close()
+                return
+
     def close(self) -> None:
-        self._closed = True
+        with self._lock:
+            self._closed = True
+        for thread in self._warming:
+            thread.join()
         while True:
             try:
                 self._idle.get_nowait().close()
@@ -153,7 +194,8 @@ class WorkerPool:
                 if self._started < self.size:
                     self._started += 1
                     try:
-                        return self._spawn()
+                        with self._spawning:
+                            return self._spawn()
                     except SandboxStartError:
                         self._started -= 1
                         raise
@@ -240,51 +282,7 @@ class WorkerPool:
         return batching.run_program(self, requests, stop_after_failure)
 
 
-
 def _failed(result: ExecResult) -> bool:
     """Did not end cleanly, so the judge cannot accept it (the batch's rule, see guest/_sstar_batch_run.failed)."""
     return (result.status is not ExecStatus.COMPLETED or result.exit_code != 0 or result.signal is not None
             or result.timed_out or result.cpu_exceeded or result.output_exceeded or result.memory_exceeded)
-
-
-def to_result(reply: dict) -> ExecResult:
-    if reply.get("infra"):
-        return ExecResult.infra(str(reply["infra"]))
-    return ExecResult(
-        status=ExecStatus.COMPLETED,
-        exit_code=reply.get("exit_code"),
-        signal=reply.get("signal"),
-        timed_out=bool(reply.get("timed_out")),
-        cpu_exceeded=bool(reply.get("cpu_exceeded")),
-        output_exceeded=bool(reply.get("output_exceeded")),
-        memory_exceeded=bool(reply.get("memory_exceeded")),
-        exception=reply.get("exception"),
-        result_json=reply.get("result"),
-        stdout=base64.b64decode(reply.get("stdout_b64", "")),
-        stderr=reply.get("stderr", ""),
-        cpu_s=float(reply.get("cpu_s", 0.0)),
-        wall_s=float(reply.get("wall_s", 0.0)),
-        max_rss_mb=round(float(reply.get("max_rss_kb", 0)) / 1024, 3),
-    )
-
-
-def kernel_info(hello: dict) -> dict:
-    """The per-test kernel state a worker reported in its hello, as SandboxInfo fields."""
-    return {"cgroup": hello.get("cgroup"), "seccomp": bool(hello.get("seccomp")),
-            "ipc_namespace": bool(hello.get("ipc_namespace")), "session_keyring": bool(hello.get("session_keyring"))}
-
-
-def kernel_warnings(hello: dict) -> list[str]:
-    """Loud lines for what a worker could not give each test (repeated by ``sstar sandbox check``)."""
-    out = []
-    if not hello.get("cgroup"):
-        out.append(f"no cgroup per test ({hello.get('cgroup_why') or 'unknown reason'}): memory and CPU limits hold "
-                   "per process only (rlimits), not over a program's children")
-    if not hello.get("seccomp"):
-        out.append(f"no seccomp filter: {hello.get('seccomp_why') or 'unknown reason'}")
-    if not hello.get("ipc_namespace"):
-        out.append(f"no fresh IPC namespace per test ({hello.get('ipc_why') or 'unknown reason'}): SysV shared "
-                   "memory and message queues may carry data between tests")
-    if not hello.get("session_keyring") and not hello.get("keyrings_refused"):
-        out.append(f"no fresh session keyring per test ({hello.get('keyring_why') or 'unknown reason'})")
-    return out

@@ -7,6 +7,7 @@ It never sees expected outputs and never decides verdicts: grading lives in
 
 from __future__ import annotations
 
+import base64
 import enum
 from dataclasses import dataclass, field, replace
 from typing import Protocol, Sequence, runtime_checkable
@@ -148,3 +149,25 @@ class Sandbox(Protocol):
     def info(self) -> SandboxInfo: ...
 
     def close(self) -> None: ...
+
+
+def to_result(reply: dict) -> ExecResult:
+    """A worker's reply (see ``guest/wire.py``) as an ExecResult."""
+    if reply.get("infra"):
+        return ExecResult.infra(str(reply["infra"]))
+    return ExecResult(
+        status=ExecStatus.COMPLETED,
+        exit_code=reply.get("exit_code"),
+        signal=reply.get("signal"),
+        timed_out=bool(reply.get("timed_out")),
+        cpu_exceeded=bool(reply.get("cpu_exceeded")),
+        output_exceeded=bool(reply.get("output_exceeded")),
+        memory_exceeded=bool(reply.get("memory_exceeded")),
+        exception=reply.get("exception"),
+        result_json=reply.get("result"),
+        stdout=base64.b64decode(reply.get("stdout_b64", "")),
+        stderr=reply.get("stderr", ""),
+        cpu_s=float(reply.get("cpu_s", 0.0)),
+        wall_s=float(reply.get("wall_s", 0.0)),
+        max_rss_mb=round(float(reply.get("max_rss_kb", 0)) / 1024, 3),
+    )

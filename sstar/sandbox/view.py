@@ -21,6 +21,9 @@ import re
 import subprocess
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Iterable
+
+from .view_cache import cached, strings
 
 PRIVATE_DIR = "/.sstar"  # root-only: worker code, seccomp bindings, cgroup mounts
 DEVICES = ("/dev/null", "/dev/zero", "/dev/urandom")
@@ -47,12 +50,26 @@ class Interpreter:
 
 @functools.lru_cache(maxsize=8)
 def describe_interpreter(python: str) -> Interpreter:
-    """Where ``python`` keeps its standard library and site-packages (asks it, once)."""
-    out = subprocess.run([python, "-I", "-S", "-c", _PROBE], capture_output=True, text=True, timeout=60, check=True)
-    info = json.loads(out.stdout)
-    sites = tuple(dict.fromkeys(os.path.realpath(p) for p in (info["purelib"], info["platlib"])))
-    return Interpreter(os.path.realpath(python), os.path.realpath(info["stdlib"]),
-                       os.path.realpath(info["platstdlib"]), sites, info["ext_suffix"] or ".so", info["version"])
+    """Where ``python`` keeps its standard library and site-packages (asks it once; remembered on disk)."""
+
+    def ask() -> tuple[dict, list[str]]:
+        out = subprocess.run([python, "-I", "-S", "-c", _PROBE], capture_output=True, text=True, timeout=60,
+                             check=True)
+        info = json.loads(out.stdout)
+        found = {"executable": os.path.realpath(python), "stdlib": os.path.realpath(info["stdlib"]),
+                 "platstdlib": os.path.realpath(info["platstdlib"]),
+                 "site_dirs": list(dict.fromkeys(os.path.realpath(p) for p in (info["purelib"], info["platlib"]))),
+                 "ext_suffix": info["ext_suffix"] or ".so", "version": info["version"]}
+        prefix = os.path.realpath(info["prefix"])
+        # A venv's answers come from its pyvenv.cfg; a replaced interpreter changes the binary's stamp.
+        return found, [python, found["executable"], os.path.join(prefix, "pyvenv.cfg"), found["stdlib"],
+                       found["platstdlib"], *found["site_dirs"]]
+
+    found = cached("interpreter", [python], ask, lambda v: isinstance(v, dict) and all(
+        isinstance(v.get(k), str) for k in ("executable", "stdlib", "platstdlib", "ext_suffix", "version"))
+        and strings(v.get("site_dirs")))
+    return Interpreter(found["executable"], found["stdlib"], found["platstdlib"], tuple(found["site_dirs"]),
+                       found["ext_suffix"], found["version"])
 
 
 def shared_libraries(binaries: list[str]) -> list[str]:
@@ -66,25 +83,36 @@ def shared_libraries(binaries: list[str]) -> list[str]:
     return list(libs)
 
 
-def _extension_modules(interp: Interpreter) -> list[str]:
-    out = []
-    for root in dict.fromkeys((interp.stdlib, interp.platstdlib)):
+def _walk(roots: Iterable[str], skip: tuple[str, ...] = ()) -> tuple[list[str], list[str]]:
+    """(the extension modules under ``roots``, every directory walked); ``skip``: directories left out."""
+    modules, walked = [], []
+    for root in dict.fromkeys(roots):
         for dirpath, dirnames, filenames in os.walk(root):
-            dirnames[:] = [d for d in dirnames if os.path.join(dirpath, d) not in interp.site_dirs]
-            out += [os.path.join(dirpath, f) for f in filenames if f.endswith(".so")]
-    return sorted(out)
+            walked.append(dirpath)
+            dirnames[:] = [d for d in dirnames if os.path.join(dirpath, d) not in skip]
+            modules += [os.path.join(dirpath, f) for f in filenames if ".so" in f]
+    return sorted(modules), walked
 
 
 @functools.lru_cache(maxsize=8)
 def visible_paths(python: str) -> tuple[tuple[str, ...], tuple[str, ...]]:
-    """(paths bound read-only at the same place, site directories masked by empty ones)."""
+    """(paths bound read-only at the same place, site directories masked by empty ones); remembered on disk
+    (see :mod:`.view_cache`): a new process starts its sandbox without running ``ldd`` again."""
     interp = describe_interpreter(python)
-    binds = [interp.executable, interp.stdlib, interp.platstdlib]
-    binds += shared_libraries([interp.executable, *_extension_modules(interp)])
-    binds += [p for p in EXTRA_FILES if os.path.exists(p)]
-    masked = tuple(d for d in interp.site_dirs
-                   if os.path.isdir(d) and any(d.startswith(s.rstrip("/") + "/") for s in (interp.stdlib, interp.platstdlib)))
-    return tuple(dict.fromkeys(binds)), masked
+
+    def compute() -> tuple[list, list[str]]:
+        modules, walked = _walk((interp.stdlib, interp.platstdlib), interp.site_dirs)
+        modules = [m for m in modules if m.endswith(".so")]
+        libs = shared_libraries([interp.executable, *modules])
+        binds = [interp.executable, interp.stdlib, interp.platstdlib, *libs]
+        binds += [p for p in EXTRA_FILES if os.path.exists(p)]
+        masked = [d for d in interp.site_dirs if os.path.isdir(d)
+                  and any(d.startswith(s.rstrip("/") + "/") for s in (interp.stdlib, interp.platstdlib))]
+        return [list(dict.fromkeys(binds)), masked], [interp.executable, *walked, *modules, *libs, *EXTRA_FILES]
+
+    binds, masked = cached("view", [python, interp.executable], compute,
+                           lambda v: isinstance(v, list) and len(v) == 2 and strings(v[0]) and strings(v[1]))
+    return tuple(binds), tuple(masked)
 
 
 _PACKAGE_PROBE = (
@@ -98,21 +126,28 @@ _PACKAGE_PROBE = (
 def package_paths(python: str, package: str) -> tuple[str, ...]:
     """What importing ``package`` needs, as ``python`` finds it: its directory (or module file), a vendored
     ``<name>.libs`` beside it, and the shared libraries its extension modules link against."""
-    out = subprocess.run([python, "-I", "-c", _PACKAGE_PROBE, package], capture_output=True, text=True, timeout=60)
-    found = json.loads(out.stdout or "null") if out.returncode == 0 else None
-    if not found:
-        raise ValueError(f"the sandbox interpreter {python} has no package {package!r}")
-    origin, locations = found
-    roots = [os.path.realpath(p) for p in locations] or [os.path.realpath(origin)]
-    paths = list(roots)
-    for root in roots:
-        vendored = f"{root}.libs" if os.path.isdir(root) else ""
-        if vendored and os.path.isdir(vendored):
-            paths.append(vendored)
-    extensions = [os.path.join(d, f) for root in roots if os.path.isdir(root)
-                  for d, _, files in os.walk(root) for f in files if ".so" in f]
-    paths += shared_libraries(extensions) if extensions else []
-    return tuple(dict.fromkeys(paths))
+    interp = describe_interpreter(python)
+
+    def compute() -> tuple[list | None, list[str]]:
+        out = subprocess.run([python, "-I", "-c", _PACKAGE_PROBE, package], capture_output=True, text=True,
+                             timeout=60)
+        found = json.loads(out.stdout or "null") if out.returncode == 0 else None
+        if not found:
+            raise ValueError(f"the sandbox interpreter {python} has no package {package!r}")
+        origin, locations = found
+        roots = [os.path.realpath(p) for p in locations] or [os.path.realpath(origin)]
+        paths = list(roots)
+        for root in roots:
+            vendored = f"{root}.libs" if os.path.isdir(root) else ""
+            if vendored and os.path.isdir(vendored):
+                paths.append(vendored)
+        extensions, walked = _walk(r for r in roots if os.path.isdir(r))
+        libs = shared_libraries(extensions) if extensions else []
+        # Installing or removing a package changes a site directory: where it is found may change too.
+        return list(dict.fromkeys(paths + libs)), [interp.executable, *interp.site_dirs, *roots, *paths, *walked,
+                                                    *extensions, *libs, *EXTRA_FILES]
+
+    return tuple(cached("package", [python, interp.executable, package], compute, strings))
 
 
 def find_seccomp_bindings(python: str) -> str | None:

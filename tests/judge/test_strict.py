@@ -110,3 +110,14 @@ def test_a_crash_still_reads_as_the_programs_own(sandbox):
     stderr = report.tests[0].stderr
     assert report.verdict is Verdict.RUNTIME_ERROR and "ZeroDivisionError" in report.tests[0].message
     assert "<sstar: LiveCodeBench == check>" in stderr and '"<solution>", line 4, in f' in stderr
+
+
+def test_the_check_is_compiled_by_the_worker_before_it_forks(sandbox):
+    """A test's process finds the check's code object ready (about 1 ms it would otherwise compile)."""
+    from sstar.sandbox.guest._sstar_strict import CHECK_CACHE, CHECK_SOURCE
+
+    code = ("import sys\n"
+            f"READY = {CHECK_SOURCE!r} in getattr(sys, {CHECK_CACHE!r}, {{}})\n"
+            "class Solution:\n    def f(self, x):\n        return READY\n")
+    report = run_tests(code, problem("true"), sandbox)  # one test: its own freshly forked process
+    assert report.verdict is Verdict.ACCEPTED, report.tests[0].message

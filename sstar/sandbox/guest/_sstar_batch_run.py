@@ -5,7 +5,6 @@ cut out of the shared output pipes; a test that ends its child is followed by a 
 from __future__ import annotations
 
 import base64
-import errno
 import json
 import os
 import select
@@ -76,48 +75,24 @@ def _write_inputs(worker, msg: dict) -> list[str]:
 def _one_child(worker, msg: dict, first: int) -> tuple[list[dict], str]:
     """Run tests from ``first`` on in one fresh child until it ends; their results, or an infra failure."""
     limits, tests = msg["limits"], msg["tests"]
-    standby, worker.standby = worker.standby, None
-    if standby is not None and not standby.alive():
-        standby.close()
-        worker.kernel.done(standby.cgroup)
-        return [], "a test process died while it was being confined"
+    standby, failure = worker.claim_standby(limits)
     if standby is None:
-        standby = worker._fork_standby()
-    try:
-        worker.scratch.reset(owner=standby.uid)
-        if worker.shm is not None:
-            worker.shm.reset()
-    except OSError as exc:
-        standby.close()
-        return [], f"scratch reset failed: {exc}"
-    cgroup = standby.cgroup
-    if cgroup is not None:
-        try:
-            cgroup.set_limits(int(limits["memory_mb"]) * 1024 * 1024 + worker.base_rss, int(limits["nproc"]))
-        except OSError as exc:
-            standby.close()
-            worker.kernel.done(cgroup)
-            if exc.errno == errno.EBUSY:  # the limit is below what the process holds before the program
-                return [_result(memory_exceeded=True, max_rss_kb=cgroup.peak_bytes() // 1024, signal=9,
-                                exit_code=None)], ""
-            return [], f"cannot set the test's cgroup limits: {exc}"
+        return ([failure["result"]], "") if "result" in failure else ([], failure["infra"])
     header = json.dumps({"mode": msg.get("mode"), "func_name": msg.get("func_name"), "limits": limits,
                          "batch": True, "index": first, "count": len(tests),
                          "stop_after_failure": bool(msg.get("stop_after_failure"))}).encode()
-    start = time.monotonic()
-    if not standby.go(header, msg["code"].encode("utf-8", "surrogatepass")):
-        worker.kernel.done(cgroup)
+    start = worker.hand_over(standby, header, msg["code"].encode("utf-8", "surrogatepass"))
+    if start is None:
         return [], "the test process died before its test was handed over"
-    worker.kernel.tidy()
-    worker.standby = worker._fork_standby()
     try:
         return _Watch(worker, standby, msg, first, start).run()
     finally:
         standby.close()
-        worker.kernel.done(cgroup)
+        worker.kernel.done(standby.cgroup)
 
 
-def _result(**facts) -> dict:
+def blank_result(**facts) -> dict:
+    """A test's result: these facts over a clean exit's."""
     base = {"type": wire.RESULT, "exit_code": 0, "signal": None, "timed_out": False, "cpu_exceeded": False,
             "output_exceeded": False, "memory_exceeded": False, "cpu_s": 0.0, "wall_s": 0.0, "max_rss_kb": 0,
             "stdout_b64": "", "stderr": "", "exception": None, "result": None}
@@ -242,7 +217,7 @@ class _Watch:
 
     def _record(self, out: bytes, err: bytes, **facts) -> dict:
         facts.setdefault("wall_s", time.monotonic() - self.started)
-        result = _result(stdout_b64=base64.b64encode(out[: self.out_cap]).decode(),
+        result = blank_result(stdout_b64=base64.b64encode(out[: self.out_cap]).decode(),
                          stderr=err[-STDERR_KEEP:].decode("utf-8", "replace"),
                          exception=self.report.get("exception"), result=self.report.get("result"), **facts)
         result["cpu_s"], result["wall_s"] = round(result["cpu_s"], 6), round(result["wall_s"], 6)

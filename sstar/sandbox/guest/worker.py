@@ -28,11 +28,12 @@ sys.path.insert(0, _HERE)  # -I leaves our own folder off the path; taken off ag
 from _sstar_child import CTL_FD, KernelState, Standby, confine, read_order, start  # noqa: E402
 from _sstar_prelude import EXTRA_PRELOAD, install_prelude  # noqa: E402
 from _sstar_kernel import Kernel  # noqa: E402
+from _sstar_strict import precompile  # noqa: E402
 from _sstar_supervise import supervise  # noqa: E402
 from _sstar_os import (PR_SET_CHILD_SUBREAPER, Channel, Scratch, _libc, kill_everything,  # noqa: E402
                        prctl, uid_can_run_python)
 from _sstar_batch import serve_tests  # noqa: E402
-from _sstar_batch_run import run_batch  # noqa: E402
+from _sstar_batch_run import blank_result, run_batch  # noqa: E402
 import wire  # noqa: E402
 
 sys.path.remove(_HERE)  # a program imports from the standard library, never from the worker's folder
@@ -69,6 +70,7 @@ class Worker:
                            "LANG": "C.UTF-8", "OPENBLAS_NUM_THREADS": "1", "OMP_NUM_THREADS": "1"})
         for name in EXTRA_PRELOAD:
             __import__(name)
+        precompile()  # the functional results' check, compiled here once instead of in every test's process
         if os.getpid() != 1:
             prctl(PR_SET_CHILD_SUBREAPER, 1)
         self.base_vm = self._status("VmSize:")
@@ -128,43 +130,47 @@ class Worker:
                 return  # the harness replaces a worker that cannot start its next test clean
             del msg, reply  # not kept alive while waiting for the next test: outputs and code can be large
 
-    def run(self, msg: dict) -> dict:
-        limits = msg["limits"]
+    def claim_standby(self, limits: dict) -> tuple["Standby | None", dict]:
+        """The next test's process, ready for its hand-over: the pre-forked one (or a new one), a clean
+        scratch directory owned by its uid, and its cgroup's limits written. Otherwise (None, why): a
+        result (the memory limit is below what the process holds before the program: ``{"result": a
+        memory limit}``) or ``{"infra": message}`` (the worker is unsound and retires)."""
         standby, self.standby = self.standby, None
         if standby is not None and not standby.alive():
             standby.close()
             self.kernel.done(standby.cgroup)
             # A test process that died before its test: its confinement failed, so this worker is unsound.
-            return {"type": "result", "infra": "a test process died while it was being confined", "retire": True}
+            return None, {"infra": "a test process died while it was being confined"}
         if standby is None:
             standby = self._fork_standby()
+        cgroup = standby.cgroup
         try:
             self.scratch.reset(owner=standby.uid)
             if self.shm is not None:
                 self.shm.reset()
         except OSError as exc:
             standby.close()
-            return {"type": "result", "infra": f"scratch reset failed: {exc}", "retire": True}
-        self.write_stdin(msg.get("stdin", ""))
-        header = json.dumps({k: msg.get(k) for k in ("mode", "args", "func_name", "limits")}).encode()
-        body = msg["code"].encode("utf-8", "surrogatepass")  # compiled by the test's process, under its limits
-        cgroup = standby.cgroup
+            self.kernel.done(cgroup)
+            return None, {"infra": f"scratch reset failed: {exc}"}
         if cgroup is not None:
             try:
                 cgroup.set_limits(int(limits["memory_mb"]) * 1024 * 1024 + self.base_rss, int(limits["nproc"]))
             except OSError as exc:
                 standby.close()
                 self.kernel.done(cgroup)
-                if exc.errno == errno.EBUSY:  # the limit is below what the process holds before the program
-                    return {"type": "result", "exit_code": None, "signal": 9, "timed_out": False,
-                            "cpu_exceeded": False, "output_exceeded": False, "memory_exceeded": True, "cpu_s": 0.0,
-                            "wall_s": 0.0, "max_rss_kb": cgroup.peak_bytes() // 1024, "stdout_b64": "",
-                            "stderr": "", "exception": None, "result": None}
-                return {"type": "result", "infra": f"cannot set the test's cgroup limits: {exc}", "retire": True}
+                if exc.errno == errno.EBUSY:
+                    return None, {"result": blank_result(memory_exceeded=True, max_rss_kb=cgroup.peak_bytes() // 1024,
+                                                         signal=9, exit_code=None)}
+                return None, {"infra": f"cannot set the test's cgroup limits: {exc}"}
+        return standby, {}
+
+    def hand_over(self, standby: "Standby", header: bytes, body: bytes) -> float | None:
+        """Start the claimed process on its order and fork the next test's while it runs; when it started,
+        or None if it had died (its cgroup released)."""
         start = time.monotonic()
         if not standby.go(header, body):
-            self.kernel.done(cgroup)
-            return {"type": "result", "infra": "the test process died before its test was handed over", "retire": True}
+            self.kernel.done(standby.cgroup)
+            return None
         # Fork the next test's process now, while this one runs: the fork and its
         # confinement (cgroup, IPC namespace, keyring, uid, seccomp) leave the critical path of the next test.
         # Housekeeping while the test runs: earlier tests' cgroups go, the next one is made. Before the
@@ -172,11 +178,24 @@ class Worker:
         # period, and a mkdir or rmdir of ours waiting on that lock would hold up noticing the test's end.
         self.kernel.tidy()
         self.standby = self._fork_standby()
+        return start
+
+    def run(self, msg: dict) -> dict:
+        limits = msg["limits"]
+        standby, failure = self.claim_standby(limits)
+        if standby is None:
+            return failure.get("result") or {"type": wire.RESULT, "infra": failure["infra"], "retire": True}
+        self.write_stdin(msg.get("stdin", ""))
+        header = json.dumps({k: msg.get(k) for k in ("mode", "args", "func_name", "limits")}).encode()
+        body = msg["code"].encode("utf-8", "surrogatepass")  # compiled by the test's process, under its limits
+        start = self.hand_over(standby, header, body)
+        if start is None:
+            return {"type": wire.RESULT, "infra": "the test process died before its test was handed over", "retire": True}
         try:
             return supervise(standby, start, limits, keep=self.standby.pid if self.standby else None)
         finally:
             standby.close()
-            self.kernel.done(cgroup)
+            self.kernel.done(standby.cgroup)
 
     def write_stdin(self, text: str) -> None:
         """The next test's input, in a fresh read-only file its process opens as its standard input."""

@@ -203,8 +203,7 @@ class _Maker:
                 self.uncheck("a string length not read in the statement")
         if self.mode == "low" or (self.mode == "high" and len(alphabet) > 1 and False):
             return alphabet[0] * n
-        choice = self.rng.choice
-        return "".join(choice(alphabet) for _ in range(n))
+        return "".join(self.rng.choices(alphabet, k=n))
 
     def values(self, slot: Slot, n: int, count: Count) -> list[str]:
         if self.kinds[slot.id] != "int":
@@ -219,8 +218,10 @@ class _Maker:
             self.applied.add("distinct")
         elif self.mode in ("low", "high"):
             out = [lo if self.mode == "low" else hi] * n
+        elif self.facts.sorted and all(_sorted(slot.seen)):
+            out = sorted(uniform_ints(self.rng, lo, hi, n))
         else:
-            out = uniform_ints(self.rng, lo, hi, n)
+            return uniform_tokens(self.rng, lo, hi, n)
         if self.facts.sorted and all(_sorted(slot.seen)):
             out.sort()
         return list(map(str, out))
@@ -321,16 +322,23 @@ class _Maker:
 
 
 def uniform_ints(rng: random.Random, lo: int, hi: int, n: int) -> list[int]:
-    """n uniform integers in [lo, hi]: one float per value, several times faster than randint
-    (a maximum-size input has 2*10^5 of them); exact randrange where floats cannot span the range."""
+    """n uniform integers in [lo, hi], several times faster than randint (a maximum-size input has
+    2*10^5 of them): one 64-bit word of ``randbytes`` per value, reduced modulo the span -- the
+    modulo bias is below span / 2^64, under 2^-32 for the spans taken this way; wider spans use
+    exact ``randrange``."""
     span = hi - lo + 1
-    if span > 2**52:
-        return [rng.randrange(lo, hi + 1) for _ in range(n)]
-    r = rng.random
-    out = [lo + int(r() * span) for _ in repeat(None, n)]
-    if out and max(out) > hi:  # float rounding at the very top: clamp (a scan in C, rarely a second pass)
-        out = [min(v, hi) for v in out]
-    return out
+    if span > 2**32:
+        return [rng.randrange(lo, hi + 1) for _ in repeat(None, n)]
+    return [lo + word % span for word in memoryview(rng.randbytes(8 * n)).cast("Q")]
+
+
+def uniform_tokens(rng: random.Random, lo: int, hi: int, n: int) -> list[str]:
+    """:func:`uniform_ints` as the text tokens an input is written with, built in one pass
+    (turning the numbers into text is most of a maximum-size input's cost)."""
+    span = hi - lo + 1
+    if span > 2**32:
+        return [str(v) for v in uniform_ints(rng, lo, hi, n)]
+    return [str(lo + word % span) for word in memoryview(rng.randbytes(8 * n)).cast("Q")]
 
 
 def _sorted(tokens: list[str]) -> list[bool]:

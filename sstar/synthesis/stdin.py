@@ -108,6 +108,10 @@ def _fits(value: int, bound: Bound) -> bool:
     return (not isinstance(lo, (int, float)) or value >= lo) and (not isinstance(hi, (int, float)) or value <= hi)
 
 
+class OverBudget(Exception):
+    """An input being drawn outgrew its budget many times over: drawn again with a smaller budget."""
+
+
 class _Maker:
     """Renders one input from the layout; ``mode`` is min, max, random, low or high (values at a bound)."""
 
@@ -126,6 +130,8 @@ class _Maker:
         refs = {split_ref(r)[0] for b in bounds.values() for r in (b.lo, b.hi) if isinstance(r, tuple)}
         self.sizes = self.counts | {slot for (name, part), slot in names.items() if name in refs and part == "val"}
         self.budget = max_chars  # characters left
+        self.spent = 0  # characters and tokens drawn so far
+        self.hard_limit = 4 * max_chars + 1000  # past this, stop: sizes drawn per row can multiply (h x w grids)
         self.sum_left = {slot: facts.sums.get(self._name(slot) or "", facts.sums.get("")) for slot in self.counts}
 
     def uncheck(self, reason: str) -> None:
@@ -201,11 +207,18 @@ class _Maker:
             n = {"min": lo, "max": max(hi, min(20 * hi, self.budget // 4))}.get(self.mode, self.rng.randint(lo, hi))
             if self.mode == "max":
                 self.uncheck("a string length not read in the statement")
+        self._spend(n)
         if self.mode == "low" or (self.mode == "high" and len(alphabet) > 1 and False):
             return alphabet[0] * n
         return "".join(self.rng.choices(alphabet, k=n))
 
+    def _spend(self, amount: int) -> None:
+        self.spent += amount
+        if self.spent > self.hard_limit:
+            raise OverBudget
+
     def values(self, slot: Slot, n: int, count: Count) -> list[str]:
+        self._spend(n)
         if self.kinds[slot.id] != "int":
             return [self.scalar(slot) for _ in range(n)]
         lo, hi = self.range_of(slot)
@@ -214,7 +227,7 @@ class _Maker:
             self.rng.shuffle(out)
             self.applied.add("permutation")
         elif self.facts.distinct and hi - lo + 1 >= n:
-            out = self.rng.sample(range(lo, hi + 1), n)
+            out = distinct_ints(self.rng, lo, hi, n)
             self.applied.add("distinct")
         elif self.mode in ("low", "high"):
             out = [lo if self.mode == "low" else hi] * n
@@ -278,7 +291,12 @@ class _Maker:
             rows = []
             for _ in range(n):
                 k = int(self.scalar(item.slots[0]))
+                room = max(0, self.budget) // 8  # each row draws its own length: keep them all within budget
+                if k > room:
+                    k = max(self.range_of(item.slots[0])[0], room)
+                    self.env[item.slots[0].id] = k
                 rows.append(" ".join([str(k)] + self.values(item.slots[1], k, item.count)))
+                self.budget -= len(rows[-1]) + 1
             return rows
         kinds = list(item.types.items())
         return [" ".join(self.scalar(s) if i else s.seen[0] for i, s in enumerate(self.rng.choice(kinds)[1]))
@@ -327,15 +345,33 @@ def uniform_ints(rng: random.Random, lo: int, hi: int, n: int) -> list[int]:
     modulo bias is below span / 2^64, under 2^-32 for the spans taken this way; wider spans use
     exact ``randrange``."""
     span = hi - lo + 1
+    if span <= 1:
+        return [lo] * n
     if span > 2**32:
         return [rng.randrange(lo, hi + 1) for _ in repeat(None, n)]
     return [lo + word % span for word in memoryview(rng.randbytes(8 * n)).cast("Q")]
+
+
+def distinct_ints(rng: random.Random, lo: int, hi: int, n: int) -> list[int]:
+    """n distinct integers in [lo, hi] (n <= hi - lo + 1), in random order: a shuffled range where the range
+    is small, else uniform batches with repeats dropped (``random.sample`` stalls on 10^9-wide ranges)."""
+    span = hi - lo + 1
+    if span <= 4 * n:
+        out = list(range(lo, hi + 1))
+        rng.shuffle(out)
+        return out[:n]
+    seen: dict[int, None] = {}
+    while len(seen) < n:
+        seen.update(dict.fromkeys(uniform_ints(rng, lo, hi, n - len(seen))))
+    return list(seen)
 
 
 def uniform_tokens(rng: random.Random, lo: int, hi: int, n: int) -> list[str]:
     """:func:`uniform_ints` as the text tokens an input is written with, built in one pass
     (turning the numbers into text is most of a maximum-size input's cost)."""
     span = hi - lo + 1
+    if span <= 1:
+        return [str(lo)] * n
     if span > 2**32:
         return [str(v) for v in uniform_ints(rng, lo, hi, n)]
     return [str(lo + word % span) for word in memoryview(rng.randbytes(8 * n)).cast("Q")]
@@ -395,12 +431,17 @@ def stdin_inputs(problem: Problem, count: int, seed: int, max_chars: int, notes:
 
     def make(mode: str, kind: InputKind, many: bool = False) -> None:
         budget = max_chars
-        for _ in range(4):  # the size estimate is rough: halve the budget until the input fits
+        for _ in range(6):  # the size estimate is rough: cut the budget until the input fits
             maker = _Maker(layout, bounds, names, facts, rng, mode, budget, many)
-            text_ = maker.render()
-            if len(text_) <= max_chars:
+            try:
+                text_ = maker.render()
+            except OverBudget:
+                text_ = ""
+            if text_ and len(text_) <= max_chars:
                 break
             budget //= 3
+        if not text_:
+            return
         if not maker.checked and maker.reason:
             reasons.append(maker.reason)
         out.append(Generated(text_, kind, maker.checked and len(text_) <= max_chars))

@@ -10,7 +10,6 @@ largest sizes, boundary values, duplicates, sorted and reversed orders.
 
 from __future__ import annotations
 
-import ast
 import json
 import random
 import re
@@ -23,6 +22,7 @@ from .constraints import Bound, normalize, parse_constraints, split_ref
 from .draw import Draw, draw_many
 from .facts import parse_alphabets, parse_facts
 from .kinds import Generated, InputKind
+from .signature import _kind_from_hint, _kind_from_value, _leaves, _lengths, signature  # noqa: F401 - re-exported
 from .structures import Shapes, apply_shapes, node_bounds, read_shapes
 
 SMALL = 8  # longest list / string in the random examples
@@ -41,72 +41,6 @@ class ArgSpec:
     alphabet: str = ""
     depth: int = 0
     extras: dict = field(default_factory=dict)
-
-
-def signature(starter_code: str, func_name: str) -> list[tuple[str, str]]:
-    """(argument name, annotation text) of the method, ``self`` excluded."""
-    code = starter_code.rstrip()
-    for attempt in (code, code + "\n        pass", code + "\n    pass"):
-        try:
-            tree = ast.parse(attempt)
-            break
-        except SyntaxError:
-            continue
-    else:
-        return []
-    for node in ast.walk(tree):
-        if isinstance(node, ast.FunctionDef) and node.name == func_name:
-            return [(a.arg, ast.unparse(a.annotation) if a.annotation else "") for a in node.args.args if a.arg != "self"]
-    return []
-
-
-def _kind_from_hint(hint: str) -> tuple[str, int]:
-    h = hint.replace("typing.", "").replace(" ", "")
-    depth = 0
-    while True:
-        lowered = h.lower()
-        for prefix in ("list[", "optional["):
-            if lowered.startswith(prefix) and h.endswith("]"):
-                depth += prefix == "list["
-                h = h[len(prefix):-1]
-                break
-        else:
-            break
-    base = {"int": "int", "float": "float", "bool": "bool", "str": "str"}.get(h.lower(), "")
-    return base, depth
-
-
-def _kind_from_value(value: Any) -> tuple[str, int]:
-    depth = 0
-    while isinstance(value, list):
-        depth += 1
-        value = next((v for v in value if v is not None), None) if value else None
-    if isinstance(value, bool):
-        return "bool", depth
-    if isinstance(value, int):
-        return "int", depth
-    if isinstance(value, float):
-        return "float", depth
-    if isinstance(value, str):
-        return "str", depth
-    return "", depth
-
-
-def _leaves(value: Any):
-    if isinstance(value, list):
-        for v in value:
-            yield from _leaves(v)
-    else:
-        yield value
-
-
-def _lengths(value: Any, depth: int):
-    if depth == 0 or not isinstance(value, list):
-        return
-    yield len(value)
-    if depth > 1:
-        for v in value:
-            yield from _lengths(v, depth - 1)
 
 
 def build_specs(problem: Problem) -> list[ArgSpec]:

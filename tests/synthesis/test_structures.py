@@ -132,3 +132,31 @@ def test_builders_directly():
     shapes = read_shapes("Constraints:\n * nums is sorted in strictly increasing order.",
                          {"nums": "List[int]"}, {"nums": 1})
     assert shapes.sorted == {"nums"} and shapes.distinct == {"nums"}
+
+
+def stdin_problem(text: str, sample: str) -> Problem:
+    return Problem(question_id="s", question_title="s", question_content=text,
+                   public_test_cases=(TestCase(input=sample, output="0", testtype=TestType.STDIN),))
+
+
+def test_stdin_sizes_drawn_per_row_stay_within_the_input_budget():
+    # a grid h x w with both up to 10^4 and rows of k values each, k up to 10^5: the maximum-size
+    # input must not be 10^8 characters (nor take minutes to draw)
+    grid = stdin_problem("Input\nThe first line has h and w (1 ≤ h, w ≤ 10^4). Then h lines of w characters, "
+                         "each '.' or '#'.\nOutput\n", "2 3\n.#.\n##.\n")
+    rows = stdin_problem("Input\nThe first line has n (1 ≤ n ≤ 10^5). Each of the next n lines starts with k "
+                         "(1 ≤ k ≤ 10^5) followed by k integers a_j (1 ≤ a_j ≤ 10^9).\nOutput\n",
+                         "2\n2 5 7\n1 3\n")
+    for problem in (grid, rows):
+        made, _ = synthesize(problem, 10, 0, max_chars=100_000)
+        assert made and all(len(g.text) <= 100_000 for g in made)
+        assert max(len(g.text) for g in made) > 10_000  # still a large input
+
+
+def test_distinct_values_from_a_range_far_wider_than_the_count():
+    from sstar.synthesis.draw import distinct_ints
+
+    rng = random.Random(0)
+    for lo, hi, n in ((1, 10**9, 200_000), (1, 10, 10), (-5, 5, 3), (0, 2**40, 1000)):
+        values = distinct_ints(rng, lo, hi, n)
+        assert len(values) == n == len(set(values)) and all(lo <= v <= hi for v in values)

@@ -18,7 +18,7 @@ from ..problem import Problem
 from .constraints import Bound, key_of, normalize, parse_constraints, split_ref
 from .draw import distinct_ints, uniform_ints, uniform_tokens
 from .facts import Facts, parse_facts
-from .layout import Count, Layout, Repeat, Rows, Scalars, Slot, Vector, _all_slots, as_int, infer_layout, lines_of
+from .layout import Count, Layout, Repeat, Rows, Scalars, Slot, Vector, as_int, infer_layout, lines_of
 from .kinds import Generated, InputKind
 
 MEDIUM = 12  # largest count in the random inputs: small enough to read, big enough to matter

@@ -10,7 +10,6 @@ largest sizes, boundary values, duplicates, sorted and reversed orders.
 
 from __future__ import annotations
 
-import ast
 import json
 import random
 import re
@@ -23,6 +22,8 @@ from .constraints import Bound, normalize, parse_constraints, split_ref
 from .draw import Draw, draw_many
 from .facts import parse_alphabets, parse_facts
 from .kinds import Generated, InputKind
+from .signature import _kind_from_hint, _kind_from_value, _leaves, _lengths, signature  # noqa: F401 - re-exported
+from .structures import Shapes, apply_shapes, node_bounds, read_shapes
 
 SMALL = 8  # longest list / string in the random examples
 LARGE = 2000  # longest list / string in the "largest size" edge cases (keeps runs fast)
@@ -42,72 +43,6 @@ class ArgSpec:
     extras: dict = field(default_factory=dict)
 
 
-def signature(starter_code: str, func_name: str) -> list[tuple[str, str]]:
-    """(argument name, annotation text) of the method, ``self`` excluded."""
-    code = starter_code.rstrip()
-    for attempt in (code, code + "\n        pass", code + "\n    pass"):
-        try:
-            tree = ast.parse(attempt)
-            break
-        except SyntaxError:
-            continue
-    else:
-        return []
-    for node in ast.walk(tree):
-        if isinstance(node, ast.FunctionDef) and node.name == func_name:
-            return [(a.arg, ast.unparse(a.annotation) if a.annotation else "") for a in node.args.args if a.arg != "self"]
-    return []
-
-
-def _kind_from_hint(hint: str) -> tuple[str, int]:
-    h = hint.replace("typing.", "").replace(" ", "")
-    depth = 0
-    while True:
-        lowered = h.lower()
-        for prefix in ("list[", "optional["):
-            if lowered.startswith(prefix) and h.endswith("]"):
-                depth += prefix == "list["
-                h = h[len(prefix):-1]
-                break
-        else:
-            break
-    base = {"int": "int", "float": "float", "bool": "bool", "str": "str"}.get(h.lower(), "")
-    return base, depth
-
-
-def _kind_from_value(value: Any) -> tuple[str, int]:
-    depth = 0
-    while isinstance(value, list):
-        depth += 1
-        value = next((v for v in value if v is not None), None) if value else None
-    if isinstance(value, bool):
-        return "bool", depth
-    if isinstance(value, int):
-        return "int", depth
-    if isinstance(value, float):
-        return "float", depth
-    if isinstance(value, str):
-        return "str", depth
-    return "", depth
-
-
-def _leaves(value: Any):
-    if isinstance(value, list):
-        for v in value:
-            yield from _leaves(v)
-    else:
-        yield value
-
-
-def _lengths(value: Any, depth: int):
-    if depth == 0 or not isinstance(value, list):
-        return
-    yield len(value)
-    if depth > 1:
-        for v in value:
-            yield from _lengths(v, depth - 1)
-
-
 def build_specs(problem: Problem) -> list[ArgSpec]:
     names = signature(problem.starter_code, problem.func_name)
     samples = [[json.loads(a) for a in t.arguments()] for t in problem.public_test_cases]
@@ -120,12 +55,23 @@ def build_specs(problem: Problem) -> list[ArgSpec]:
     for i, (name, hint) in enumerate(names):
         values = [s[i] for s in samples]
         kind, depth = _kind_from_hint(hint)
-        if values:
+        if "ListNode" in hint or "TreeNode" in hint:  # LeetCode's list encodings
+            count, node_values = node_bounds(problem.question_content)
+            kind, depth = "int", 1
+            spec_read = bool(count and node_values)
+            if count:
+                bounds[(name, "len")] = Bound(*count)
+            if node_values:
+                bounds[(name, "elem")] = Bound(*node_values)
+            values = [[v for v in value if v is not None] if isinstance(value, list) else [] for value in values]
+        elif values:
             v_kind, v_depth = _kind_from_value(values[0])
             kind, depth = (kind or v_kind), (depth if hint else v_depth)
         kind = kind or "int"
         leaves = [v for value in values for v in _leaves(value) if v is not None]
         spec = ArgSpec(name=name, kind=kind, depth=depth)
+        if "ListNode" in hint or "TreeNode" in hint:
+            spec.extras["read"] = spec_read
         elem = bounds.get((name, "elem") if depth else (name, "val"), Bound(None, None))
         if kind in ("int", "float"):
             nums = [v for v in leaves if isinstance(v, (int, float)) and not isinstance(v, bool)]
@@ -145,17 +91,44 @@ def build_specs(problem: Problem) -> list[ArgSpec]:
             spec.len_lo = b.lo if b.lo is not None else (min(lengths) if lengths else 1)
             spec.len_hi = b.hi if b.hi is not None else (max(max(lengths) if lengths else SMALL, SMALL))
             inner = bounds.get((name, "len2"))
-            spec.extras["inner_lo"] = inner.lo if inner and inner.lo is not None else 1
-            spec.extras["inner_hi"] = inner.hi if inner and inner.hi is not None else SMALL
+            widths = [len(row) for value in values if isinstance(value, list) for row in value if isinstance(row, list)]
+            # rows as wide as the samples' where the statement gives no inner length ([u, v] pairs stay pairs)
+            spec.extras["inner_lo"] = inner.lo if inner and inner.lo is not None else min(widths, default=1)
+            spec.extras["inner_hi"] = inner.hi if inner and inner.hi is not None else max(widths, default=SMALL)
+        # the smallest label a permutation or a tree's nodes start from (every node is in a tree's edges)
+        ends = [x for value in values if isinstance(value, list) for row in value if isinstance(row, list)
+                for x in row[:2]] if depth == 2 else leaves
+        spec.extras["base"] = min((v for v in ends if isinstance(v, int)), default=spec.lo)
         specs.append(spec)
+    _alias_sizes(specs, bounds)
     return specs
+
+
+def _alias_sizes(specs: list[ArgSpec], bounds: dict) -> None:
+    """``n == coins.length`` where ``n`` is no argument: ``n`` stands for that length, and the length
+    takes ``n``'s stated range."""
+    args = {s.name for s in specs}
+    for spec in specs:
+        if spec.depth and spec.len_lo == spec.len_hi and isinstance(spec.len_lo, tuple):
+            name, part, shift = split_ref(spec.len_lo)
+            if name not in args and part == "val" and shift == 0:
+                own = bounds.get((name, "val"), Bound(None, None))
+                spec.len_lo = own.lo if own.lo is not None else 1
+                spec.len_hi = own.hi if own.hi is not None else SMALL
+                spec.extras["alias"] = name
+
+
+def shapes_of(problem: Problem, specs: list[ArgSpec]) -> Shapes:
+    hints = dict(signature(problem.starter_code, problem.func_name)) or {s.name: "" for s in specs}
+    return read_shapes(problem.question_content, hints, {s.name: s.depth for s in specs})
 
 
 class _Resolver:
     """Turns bounds that name another argument (``k <= nums.length``) into numbers."""
 
-    def __init__(self, drawn: dict[str, Any], left: int = 10**9) -> None:
+    def __init__(self, drawn: dict[str, Any], left: int = 10**9, aliases: dict[str, str] | None = None) -> None:
         self.drawn = drawn
+        self.aliases = aliases or {}  # a name that is no argument -> the argument whose length it is
         self.left = left  # list elements still allowed: a 10^5 x 10^5 grid must not be built
         self.sizes: set[str] = set()
 
@@ -163,6 +136,8 @@ class _Resolver:
         if isinstance(limit, tuple):
             name, part, shift = split_ref(limit)
             value = self.drawn.get(name)
+            if value is None and name in self.aliases and isinstance(self.drawn.get(self.aliases[name]), list):
+                value = len(self.drawn[self.aliases[name]])
             if value is None:
                 return default
             if part == "len" and isinstance(value, (list, str)):
@@ -176,18 +151,28 @@ class _Resolver:
 def _order(specs: list[ArgSpec]) -> list[ArgSpec]:
     """Arguments others refer to come first."""
     referenced = {ref[0] for s in specs for ref in (s.lo, s.hi, s.len_lo, s.len_hi) if isinstance(ref, tuple)}
+    referenced |= {s.name for s in specs if "alias" in s.extras}
     return sorted(specs, key=lambda s: s.name not in referenced)
 
 
-def draw_arguments(specs: list[ArgSpec], rnd: "Draw", size_cap: int = SMALL) -> list[Any]:
+def draw_arguments(specs: list[ArgSpec], rnd: "Draw", size_cap: int = SMALL, shapes: Shapes | None = None,
+                   valid: list[bool] | None = None) -> list[Any]:
+    """One input; ``shapes`` gives arguments their structures, and ``valid`` (a one-item list) is set
+    False where one could not be built."""
     drawn: dict[str, Any] = {}
-    resolve = _Resolver(drawn, left=4 * size_cap)
+    resolve = _Resolver(drawn, left=4 * size_cap, aliases={s.extras["alias"]: s.name for s in specs if "alias" in s.extras})
     # integers other arguments' lengths refer to (edges.length == n - 1) are sizes: capped like lengths
     resolve.sizes = {split_ref(ref)[0] for s in specs
                      for ref in (s.len_lo, s.len_hi, s.extras.get("str_lo"), s.extras.get("str_hi"))
                      if isinstance(ref, tuple)}
     for spec in _order(specs):
         drawn[spec.name] = _draw_value(spec, rnd, resolve, spec.depth, size_cap)
+    if shapes is not None:
+        ranges = {s.name: (resolve(s.lo, None), resolve(s.hi, None)) for s in specs}
+        ok = apply_shapes(shapes, drawn, ranges, {s.name: s.extras.get("base") for s in specs
+                                                  if isinstance(s.extras.get("base"), int)}, rnd)
+        if valid is not None and not ok:
+            valid[0] = False
     return [drawn[s.name] for s in specs]
 
 
@@ -218,23 +203,40 @@ def _draw_value(spec: ArgSpec, rnd: "Draw", resolve: _Resolver, depth: int, cap:
     return rnd.integer(lo, max(lo, hi))
 
 
-def edge_cases(specs: list[ArgSpec], seed: int) -> list[list[Any]]:
-    """Smallest and largest sizes, boundary values, duplicates, sorted and reversed orders."""
+def edge_cases(specs: list[ArgSpec], seed: int, shapes: Shapes | None = None) -> list[tuple[list[Any], bool]]:
+    """Smallest and largest sizes, boundary values, duplicates, sorted and reversed orders; each with
+    whether its structures were built. Arguments with a structure are not reordered or repeated."""
     rng = random.Random(seed)
     out = []
-    smallest = _Fixed(specs, rng, size="min")
-    out.append(draw_arguments(specs, smallest))
-    out.append(draw_arguments(specs, _Fixed(specs, rng, size="max", cap=LARGE), size_cap=LARGE))
+
+    def add(rnd: Draw, cap: int) -> list[Any]:
+        valid = [True]
+        args = draw_arguments(specs, rnd, size_cap=cap, shapes=shapes, valid=valid)
+        out.append((args, valid[0]))
+        return args
+
+    add(_Fixed(specs, rng, size="min"), SMALL)
+    add(_Fixed(specs, rng, size="max", cap=LARGE), LARGE)
     for value in ("lo", "hi"):
-        out.append(draw_arguments(specs, _Fixed(specs, rng, value=value), size_cap=SMALL))
-    base = draw_arguments(specs, Draw(rng=rng), size_cap=SMALL)
+        add(_Fixed(specs, rng, value=value), SMALL)
+    valid = [True]
+    base = draw_arguments(specs, Draw(rng=rng), size_cap=SMALL, shapes=shapes, valid=valid)
+    base_ok = valid[0]
+    shaped = _shaped(shapes)
     for transform in (sorted, lambda v: sorted(v, reverse=True), lambda v: [v[0]] * len(v) if v else v):
-        changed = [transform(v) if isinstance(v, list) and v and not isinstance(v[0], list) else v for v in base]
         try:
-            out.append([list(v) if isinstance(v, list) else v for v in changed])
+            changed = [transform(v) if isinstance(v, list) and v and not isinstance(v[0], list)
+                       and spec.name not in shaped else v for v, spec in zip(base, specs)]
+            out.append(([list(v) if isinstance(v, list) else v for v in changed], base_ok))
         except TypeError:
             continue
     return out
+
+
+def _shaped(shapes: Shapes | None) -> set[str]:
+    if shapes is None:
+        return set()
+    return shapes.distinct | shapes.permutation | shapes.sorted | {shapes.tree_edges} | set(shapes.nodes)
 
 
 class _Fixed(Draw):
@@ -261,36 +263,47 @@ def to_text(args: list[Any]) -> str:
 
 
 def functional_inputs(problem: Problem, count: int, seed: int, max_chars: int, notes: list[str]) -> list[Generated]:
-    """Edge cases, a largest-size input within the stated bounds and ``max_chars``, and random ones; checked
-    where every argument is bounded by the statement and no guarantee went unread."""
+    """Edge cases, a largest-size input within the stated bounds and ``max_chars``, and random ones, with
+    their structures (permutations, distinct or sorted values, trees, ListNode/TreeNode); checked where
+    every argument is bounded by the statement, every structure sentence was attached to an argument and
+    built, and no guarantee went unread."""
     specs = build_specs(problem)
     if not specs:
         notes.append("no argument types inferred: no generated inputs")
         return []
     bounds = parse_constraints(problem.question_content)
     facts = parse_facts(problem.question_content)
-    named = {name for name, _ in bounds}
+    shapes = shapes_of(problem, specs)
+    named = {name for name, _ in bounds} | {s.name for s in specs if s.extras.get("read")}
     checked = not facts.unread and all(s.name in named for s in specs)
     if not checked:
         notes.append("constraints not read for every argument: generated inputs not marked valid")
-    elif facts.tree or facts.permutation or facts.distinct or facts.sorted:
-        checked = False  # structures only stdin synthesis builds
-        notes.append("the statement asks for a tree, permutation, distinct or sorted values: inputs not marked valid")
+    elif shapes.unread:
+        checked = False
+        notes.append(f"a structure not attached to an argument, inputs not marked valid: {shapes.unread[0]}")
     elif re.search(r"[A-Za-z]\w*(?:\.length)?\s*\*\s*[A-Za-z]\w*(?:\.length)?\s*<=", normalize(problem.question_content)):
         checked = False  # n * m <= 10^5: a product of sizes we do not enforce
         notes.append("a product of sizes is bounded, not enforced: generated inputs not marked valid")
-    edges = edge_cases(specs, seed)
-    out = [Generated(to_text(a), InputKind.MAX_SIZE if i == 1 else InputKind.EDGE, checked)
-           for i, a in enumerate(edges)]
+    out = [Generated(to_text(a), InputKind.MAX_SIZE if i == 1 else InputKind.EDGE, checked and ok)
+           for i, (a, ok) in enumerate(edge_cases(specs, seed, shapes))]
     rng = random.Random(seed)
     cap = max(SMALL, max_chars // 12)
-    largest = to_text(draw_arguments(specs, _Fixed(specs, rng, size="max"), size_cap=cap))
-    while len(largest) > max_chars and cap > SMALL:
+    for _ in range(4):
+        valid = [True]
+        largest = to_text(draw_arguments(specs, _Fixed(specs, rng, size="max"), cap, shapes, valid))
+        if len(largest) <= max_chars or cap <= SMALL:
+            break
         cap //= 4
-        largest = to_text(draw_arguments(specs, _Fixed(specs, rng, size="max"), size_cap=cap))
-    out.append(Generated(largest, InputKind.MAX_SIZE, checked))
-    out += [Generated(t, InputKind.RANDOM, checked)
-            for t in draw_many(lambda draw: to_text(draw_arguments(specs, draw)), count, seed)]
+    out.append(Generated(largest, InputKind.MAX_SIZE, checked and valid[0]))
+    built: dict[str, bool] = {}
+
+    def one(draw: Draw) -> str:
+        valid = [True]
+        text = to_text(draw_arguments(specs, draw, shapes=shapes, valid=valid))
+        built[text] = built.get(text, True) and valid[0]
+        return text
+
+    out += [Generated(t, InputKind.RANDOM, checked and built[t]) for t in draw_many(one, count, seed)]
     return out
 
 
@@ -299,6 +312,7 @@ def hypothesis_inputs(problem: Problem, count: int, seed: int) -> list[str]:
     specs = build_specs(problem)
     if not specs:
         return []
-    texts = [to_text(a) for a in edge_cases(specs, seed)]
-    texts += draw_many(lambda draw: to_text(draw_arguments(specs, draw)), count, seed)
+    shapes = shapes_of(problem, specs)
+    texts = [to_text(a) for a, _ in edge_cases(specs, seed, shapes)]
+    texts += draw_many(lambda draw: to_text(draw_arguments(specs, draw, shapes=shapes)), count, seed)
     return list(dict.fromkeys(texts))

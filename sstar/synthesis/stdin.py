@@ -12,13 +12,13 @@ from __future__ import annotations
 import random
 import re
 import time
-from itertools import repeat
 from typing import Optional
 
 from ..problem import Problem
 from .constraints import Bound, key_of, normalize, parse_constraints, split_ref
+from .draw import distinct_ints, uniform_ints, uniform_tokens
 from .facts import Facts, parse_facts
-from .layout import Count, Layout, Repeat, Rows, Scalars, Slot, Vector, _all_slots, as_int, infer_layout, lines_of
+from .layout import Count, Layout, Repeat, Rows, Scalars, Slot, Vector, as_int, infer_layout, lines_of
 from .kinds import Generated, InputKind
 
 MEDIUM = 12  # largest count in the random inputs: small enough to read, big enough to matter
@@ -108,6 +108,10 @@ def _fits(value: int, bound: Bound) -> bool:
     return (not isinstance(lo, (int, float)) or value >= lo) and (not isinstance(hi, (int, float)) or value <= hi)
 
 
+class OverBudget(Exception):
+    """An input being drawn outgrew its budget many times over: drawn again with a smaller budget."""
+
+
 class _Maker:
     """Renders one input from the layout; ``mode`` is min, max, random, low or high (values at a bound)."""
 
@@ -126,6 +130,8 @@ class _Maker:
         refs = {split_ref(r)[0] for b in bounds.values() for r in (b.lo, b.hi) if isinstance(r, tuple)}
         self.sizes = self.counts | {slot for (name, part), slot in names.items() if name in refs and part == "val"}
         self.budget = max_chars  # characters left
+        self.spent = 0  # characters and tokens drawn so far
+        self.hard_limit = 4 * max_chars + 1000  # past this, stop: sizes drawn per row can multiply (h x w grids)
         self.sum_left = {slot: facts.sums.get(self._name(slot) or "", facts.sums.get("")) for slot in self.counts}
 
     def uncheck(self, reason: str) -> None:
@@ -201,12 +207,18 @@ class _Maker:
             n = {"min": lo, "max": max(hi, min(20 * hi, self.budget // 4))}.get(self.mode, self.rng.randint(lo, hi))
             if self.mode == "max":
                 self.uncheck("a string length not read in the statement")
+        self._spend(n)
         if self.mode == "low" or (self.mode == "high" and len(alphabet) > 1 and False):
             return alphabet[0] * n
-        choice = self.rng.choice
-        return "".join(choice(alphabet) for _ in range(n))
+        return "".join(self.rng.choices(alphabet, k=n))
+
+    def _spend(self, amount: int) -> None:
+        self.spent += amount
+        if self.spent > self.hard_limit:
+            raise OverBudget
 
     def values(self, slot: Slot, n: int, count: Count) -> list[str]:
+        self._spend(n)
         if self.kinds[slot.id] != "int":
             return [self.scalar(slot) for _ in range(n)]
         lo, hi = self.range_of(slot)
@@ -215,12 +227,14 @@ class _Maker:
             self.rng.shuffle(out)
             self.applied.add("permutation")
         elif self.facts.distinct and hi - lo + 1 >= n:
-            out = self.rng.sample(range(lo, hi + 1), n)
+            out = distinct_ints(self.rng, lo, hi, n)
             self.applied.add("distinct")
         elif self.mode in ("low", "high"):
             out = [lo if self.mode == "low" else hi] * n
+        elif self.facts.sorted and all(_sorted(slot.seen)):
+            out = sorted(uniform_ints(self.rng, lo, hi, n))
         else:
-            out = uniform_ints(self.rng, lo, hi, n)
+            return uniform_tokens(self.rng, lo, hi, n)
         if self.facts.sorted and all(_sorted(slot.seen)):
             out.sort()
         return list(map(str, out))
@@ -277,7 +291,12 @@ class _Maker:
             rows = []
             for _ in range(n):
                 k = int(self.scalar(item.slots[0]))
+                room = max(0, self.budget) // 8  # each row draws its own length: keep them all within budget
+                if k > room:
+                    k = max(self.range_of(item.slots[0])[0], room)
+                    self.env[item.slots[0].id] = k
                 rows.append(" ".join([str(k)] + self.values(item.slots[1], k, item.count)))
+                self.budget -= len(rows[-1]) + 1
             return rows
         kinds = list(item.types.items())
         return [" ".join(self.scalar(s) if i else s.seen[0] for i, s in enumerate(self.rng.choice(kinds)[1]))
@@ -318,19 +337,6 @@ class _Maker:
         listed = list(edges)
         self.rng.shuffle(listed)
         return listed
-
-
-def uniform_ints(rng: random.Random, lo: int, hi: int, n: int) -> list[int]:
-    """n uniform integers in [lo, hi]: one float per value, several times faster than randint
-    (a maximum-size input has 2*10^5 of them); exact randrange where floats cannot span the range."""
-    span = hi - lo + 1
-    if span > 2**52:
-        return [rng.randrange(lo, hi + 1) for _ in range(n)]
-    r = rng.random
-    out = [lo + int(r() * span) for _ in repeat(None, n)]
-    if out and max(out) > hi:  # float rounding at the very top: clamp (a scan in C, rarely a second pass)
-        out = [min(v, hi) for v in out]
-    return out
 
 
 def _sorted(tokens: list[str]) -> list[bool]:
@@ -387,12 +393,17 @@ def stdin_inputs(problem: Problem, count: int, seed: int, max_chars: int, notes:
 
     def make(mode: str, kind: InputKind, many: bool = False) -> None:
         budget = max_chars
-        for _ in range(4):  # the size estimate is rough: halve the budget until the input fits
+        for _ in range(6):  # the size estimate is rough: cut the budget until the input fits
             maker = _Maker(layout, bounds, names, facts, rng, mode, budget, many)
-            text_ = maker.render()
-            if len(text_) <= max_chars:
+            try:
+                text_ = maker.render()
+            except OverBudget:
+                text_ = ""
+            if text_ and len(text_) <= max_chars:
                 break
             budget //= 3
+        if not text_:
+            return
         if not maker.checked and maker.reason:
             reasons.append(maker.reason)
         out.append(Generated(text_, kind, maker.checked and len(text_) <= max_chars))

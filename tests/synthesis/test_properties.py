@@ -3,7 +3,7 @@ as checked satisfies them (sizes, values, sums over test cases, trees)."""
 
 import json
 
-from hypothesis import HealthCheck, given, settings
+from hypothesis import HealthCheck, assume, given, settings
 from hypothesis import strategies as st
 
 from sstar.problem import Problem, TestCase, TestType
@@ -15,6 +15,8 @@ STYLES = [
     lambda lo, name, hi: f"{lo} <= {name} <= {hi}",
     lambda lo, name, hi: f"$${lo} \\leq {name} \\leq {hi}$$",
 ]
+# 105, 109, 1018 are read as 10^5, 10^9, 10^18 (a superscript lost in extraction, as on Codeforces): not drawn
+SPANS = st.integers(0, 10**9).filter(lambda s: not 100 < s < 1100)
 
 
 def big(value: int, style: int) -> str:
@@ -32,11 +34,12 @@ def stdin_problem(text: str, samples: list[str]) -> Problem:
 
 
 @settings(max_examples=40, deadline=None, suppress_health_check=list(HealthCheck))
-@given(n_hi=st.sampled_from([5, 100, 2000, 200000]), a_lo=st.integers(-10**9, 10), a_span=st.integers(0, 10**9),
+@given(n_hi=st.sampled_from([5, 100, 2000, 200000]), a_lo=st.integers(-10**9, 10), a_span=SPANS,
        style=st.integers(0, 11), t_hi=st.sampled_from([1, 3, 10**4]), total=st.sampled_from([50, 1000, 200000]),
        seed=st.integers(0, 10**6))
 def test_stdin_inputs_satisfy_stated_constraints(n_hi, a_lo, a_span, style, t_hi, total, seed):
     a_hi = a_lo + a_span
+    assume(not 100 < a_hi < 1100)  # read as a lost superscript (see SPANS)
     write = STYLES[style % len(STYLES)]
     text = (f"Input\n\nThe first line contains t ({write(1, 't', big(t_hi, style))}) — the number of test cases.\n"
             f"The first line of each test case contains n ({write(1, 'n', big(n_hi, style))}).\n"
@@ -63,7 +66,8 @@ def test_stdin_inputs_satisfy_stated_constraints(n_hi, a_lo, a_span, style, t_hi
 
 
 @settings(max_examples=25, deadline=None, suppress_health_check=list(HealthCheck))
-@given(n_hi=st.sampled_from([2, 10, 3000, 200000]), w_hi=st.integers(1, 10**9), seed=st.integers(0, 10**6))
+@given(n_hi=st.sampled_from([2, 10, 3000, 200000]), w_hi=SPANS.filter(bool),
+       seed=st.integers(0, 10**6))
 def test_tree_inputs_are_trees(n_hi, w_hi, seed):
     text = (f"Input\n\nThe first line contains n (2 ≤ n ≤ {n_hi}). Each of the next n − 1 lines contains three integers "
             f"u, v, w (1 ≤ u, v ≤ n, 1 ≤ w ≤ {w_hi}). It is guaranteed that the given edges form a tree.\n\nOutput\n")
@@ -88,9 +92,10 @@ def test_tree_inputs_are_trees(n_hi, w_hi, seed):
 
 
 @settings(max_examples=25, deadline=None, suppress_health_check=list(HealthCheck))
-@given(len_hi=st.sampled_from([3, 50, 10**5]), lo=st.integers(-100, 100), span=st.integers(0, 10**9),
+@given(len_hi=st.sampled_from([3, 50, 10**5]), lo=st.integers(-100, 100), span=SPANS,
        seed=st.integers(0, 10**6))
 def test_functional_inputs_satisfy_stated_constraints(len_hi, lo, span, seed):
+    assume(not 100 < lo + span < 1100)  # read as a lost superscript (see SPANS)
     text = (f"Constraints:\n\n1 <= nums.length <= {len_hi}\n{lo} <= nums[i] <= {lo + span}\n1 <= k <= nums.length\n")
     problem = Problem(question_id="f", question_title="f", question_content=text, func_name="solve",
                       starter_code="class Solution:\n    def solve(self, nums: List[int], k: int) -> int:\n        ",

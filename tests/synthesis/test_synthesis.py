@@ -5,7 +5,7 @@ from sstar.synthesis import hypothesis_inputs
 from sstar.synthesis.constraints import parse_constraints
 from sstar.synthesis.facts import parse_alphabets
 from sstar.synthesis.model_inputs import parse_model_inputs
-from sstar.synthesis.layout import Repeat, Vector, infer_layout
+from sstar.synthesis.layout import Vector, infer_layout
 
 from ..conftest import PROBLEMS
 

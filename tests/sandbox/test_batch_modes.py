@@ -72,8 +72,12 @@ def _borderline(x, y, limits) -> bool:
     decides such a test (CI's 2 cores are shared), not the mode."""
     if Verdict.TIME_LIMIT not in (x.verdict, y.verdict):
         return False
-    done = y if x.verdict is Verdict.TIME_LIMIT else x
-    return done.cpu_s > 0.5 * limits.time_s or done.time_s > 0.5 * limits.wall_s
+    late, done = (x, y) if x.verdict is Verdict.TIME_LIMIT else (y, x)
+    if done.cpu_s > 0.5 * limits.time_s or done.time_s > 0.5 * limits.wall_s:
+        return True
+    # Killed by the wall clock while still computing: under its CPU limit, yet it had used at least half the CPU
+    # the finished run needed, so it was starved, not stuck (a program blocked on input uses next to none).
+    return late.cpu_s < limits.time_s and late.cpu_s >= 0.5 * done.cpu_s > 0
 
 
 def _compare(programs, both) -> None:

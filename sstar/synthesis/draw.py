@@ -110,7 +110,7 @@ def uniform_tokens(rng: random.Random, lo: int, hi: int, n: int) -> list[str]:
 # programs go wrong -- so correct and wrong programs behave alike on them. A share of the random inputs
 # therefore draws from the bottom of each range ("tiny": ~10 values and counts of a few, "small": ~100
 # values and counts up to ~10); the rest keep the full range. Edge and maximum-size inputs are not scaled.
-SCALES = (("tiny", 0.4, 10, 6), ("small", 0.2, 100, 10), ("full", 0.4, None, None))
+SCALES = (("tiny", 0.5, 10, 6), ("small", 0.25, 100, 10), ("full", 0.25, None, None))
 
 
 def pick_scale(rng: random.Random) -> str:

@@ -205,7 +205,7 @@ class _Maker:
             b = self.bounds[slot.name]
             lo, hi = self._resolve(b.lo, min(map(len, slot.seen))), self._resolve(b.hi, max(map(len, slot.seen)))
             hi = max(lo, hi)
-            short = lo + (scale_limits(self.scale)[1] or 20)  # a tiny or small input: short strings
+            short = lo + (scale_limits(self.scale)[1] or 21) - 1  # a tiny or small input: short strings
             n = {"min": lo, "max": min(hi, max(lo, self.budget // 2))}.get(self.mode, self.rng.randint(lo, min(hi, max(lo, short))))
         else:
             lengths = [len(t) for t in slot.seen] or [1]

@@ -8,10 +8,20 @@ from typing import Callable
 
 
 class Draw:
-    """Where values come from: Hypothesis's ``data`` object, or a seeded ``random.Random``."""
+    """Where values come from: Hypothesis's ``data`` object, or a seeded ``random.Random``; ``scale``
+    (see ``SCALES``) narrows :meth:`value` and :meth:`size` to the bottom of their ranges."""
 
-    def __init__(self, data=None, rng: random.Random | None = None) -> None:
-        self.data, self.rng = data, rng
+    def __init__(self, data=None, rng: random.Random | None = None, scale: str = "full") -> None:
+        self.data, self.rng, self.scale = data, rng, scale
+
+    def value(self, lo: int, hi: int) -> int:
+        """An integer value (an element, a scalar argument), from this draw's window of ``[lo, hi]``."""
+        return self.integer(*window(lo, hi, self.scale))
+
+    def size(self, lo: int, hi: int) -> int:
+        """A length or count, at most ``lo + c - 1`` where this draw's scale caps counts at ``c``."""
+        cap = scale_limits(self.scale)[1]
+        return self.integer(lo, max(lo, min(hi, lo + cap - 1)) if cap else hi)
 
     def integer(self, lo: int, hi: int) -> int:
         if self.data is not None:
@@ -36,10 +46,11 @@ class Draw:
 
 
 def draw_many(make: Callable[["Draw"], str], count: int, seed: int) -> list[str]:
-    """``count`` inputs: half uniform draws (varied values), half from Hypothesis (which
-    favours small, simple, boundary-ish ones), both seeded, so the same seed gives the same inputs."""
+    """``count`` inputs: half uniform draws at a mix of scales (``SCALES``: tiny, small and full-range
+    values), half from Hypothesis (which favours small, simple, boundary-ish ones), both seeded, so the
+    same seed gives the same inputs."""
     rng = random.Random(seed)
-    texts = [make(Draw(rng=rng)) for _ in range(count - count // 2)]
+    texts = [make(Draw(rng=rng, scale=pick_scale(rng))) for _ in range(count - count // 2)]
     if count // 2:
         from hypothesis import HealthCheck, Phase, given, settings
         from hypothesis import seed as hypothesis_seed
@@ -92,3 +103,34 @@ def uniform_tokens(rng: random.Random, lo: int, hi: int, n: int) -> list[str]:
     if span > 2**32:
         return [str(v) for v in uniform_ints(rng, lo, hi, n)]
     return [str(lo + word % span) for word in memoryview(rng.randbytes(8 * n)).cast("Q")]
+
+
+# Scales of the random inputs: (name, share, values window, largest count). Values drawn uniformly over a
+# stated range like 1 <= a_i <= 10^9 are almost never equal, small or tied at the minimum -- where wrong
+# programs go wrong -- so correct and wrong programs behave alike on them. A share of the random inputs
+# therefore draws from the bottom of each range ("tiny": ~10 values and counts of a few, "small": ~100
+# values and counts up to ~10); the rest keep the full range. Edge and maximum-size inputs are not scaled.
+SCALES = (("tiny", 0.5, 10, 6), ("small", 0.25, 100, 10), ("full", 0.25, None, None))
+
+
+def pick_scale(rng: random.Random) -> str:
+    """One scale for one random input, drawn from ``rng`` (so seeded and deterministic)."""
+    return rng.choices([s[0] for s in SCALES], weights=[s[1] for s in SCALES])[0]
+
+
+def scale_limits(scale: str) -> tuple[int | None, int | None]:
+    """(values window, largest count) of a scale; ``None`` where it does not narrow."""
+    return next(((w, c) for name, _, w, c in SCALES if name == scale), (None, None))
+
+
+def window(lo: int, hi: int, scale: str, need: int = 1) -> tuple[int, int]:
+    """The sub-range of ``[lo, hi]`` a scale draws values from: the bottom of the range, or around 0
+    where the range holds 0 and negative values (0, ±1 are the small values there); at least ``need``
+    values wide (distinct values need room: the window widens rather than break the statement)."""
+    width = scale_limits(scale)[0]
+    if width is None or hi - lo + 1 <= max(width, need):
+        return lo, hi
+    width = max(width, need)
+    start = max(lo, -(width // 2)) if lo < 0 <= hi else lo
+    start = min(start, hi - width + 1)
+    return start, start + width - 1

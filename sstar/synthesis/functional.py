@@ -19,7 +19,7 @@ from typing import Any
 
 from ..problem import Problem
 from .constraints import Bound, normalize, parse_constraints, split_ref
-from .draw import Draw, draw_many
+from .draw import Draw, draw_many, window
 from .facts import parse_alphabets, parse_facts
 from .kinds import Generated, InputKind
 from .signature import _kind_from_hint, _kind_from_value, _leaves, _lengths, signature  # noqa: F401 - re-exported
@@ -169,6 +169,10 @@ def draw_arguments(specs: list[ArgSpec], rnd: "Draw", size_cap: int = SMALL, sha
         drawn[spec.name] = _draw_value(spec, rnd, resolve, spec.depth, size_cap)
     if shapes is not None:
         ranges = {s.name: (resolve(s.lo, None), resolve(s.hi, None)) for s in specs}
+        for name in shapes.distinct - shapes.permutation:  # distinct values at the draw's scale, widened to fit
+            lo, hi = ranges.get(name, (None, None))
+            if isinstance(lo, int) and isinstance(hi, int) and isinstance(drawn.get(name), list):
+                ranges[name] = window(lo, hi, rnd.scale, need=len(drawn[name]))
         ok = apply_shapes(shapes, drawn, ranges, {s.name: s.extras.get("base") for s in specs
                                                   if isinstance(s.extras.get("base"), int)}, rnd)
         if valid is not None and not ok:
@@ -182,7 +186,7 @@ def _draw_value(spec: ArgSpec, rnd: "Draw", resolve: _Resolver, depth: int, cap:
         hi = int(resolve(spec.len_hi, cap))
         if depth < spec.depth:  # an inner list of a matrix
             lo, hi = int(resolve(spec.extras.get("inner_lo"), 1)), int(resolve(spec.extras.get("inner_hi"), cap))
-        n = rnd.integer(lo, max(lo, min(hi, cap, resolve.left)))
+        n = rnd.size(lo, max(lo, min(hi, cap, resolve.left)))
         resolve.left -= n
         if depth == spec.depth:  # elements may be bounded by this list's own length
             resolve.drawn[spec.name] = [None] * n
@@ -192,15 +196,16 @@ def _draw_value(spec: ArgSpec, rnd: "Draw", resolve: _Resolver, depth: int, cap:
     if spec.kind == "str":
         lo = int(resolve(spec.extras.get("str_lo"), 1))
         hi = int(resolve(spec.extras.get("str_hi"), cap))
-        n = rnd.integer(max(0, lo), max(lo, min(hi, cap)))
-        return "".join(rnd.choice(spec.alphabet) for _ in range(n))
+        n = rnd.size(max(0, lo), max(lo, min(hi, cap)))
+        alphabet = spec.alphabet[:2] if rnd.scale == "tiny" else spec.alphabet  # repeats, equal neighbours
+        return "".join(rnd.choice(alphabet) for _ in range(n))
     lo, hi = resolve(spec.lo, -10), resolve(spec.hi, 10)
     if spec.kind == "float":
         return round(rnd.floating(float(lo), float(hi)), 3)
     lo, hi = int(lo), int(hi)
     if spec.name in resolve.sizes:
-        hi = min(hi, max(lo, cap))
-    return rnd.integer(lo, max(lo, hi))
+        return rnd.size(lo, max(lo, min(hi, max(lo, cap))))
+    return rnd.value(lo, max(lo, hi))
 
 
 def edge_cases(specs: list[ArgSpec], seed: int, shapes: Shapes | None = None) -> list[tuple[list[Any], bool]]:
@@ -244,16 +249,16 @@ class _Fixed(Draw):
 
     def __init__(self, specs, rng, size: str = "", value: str = "", cap: int = SMALL) -> None:
         super().__init__(rng=rng)
-        self.size, self.value = size, value
+        self.at_size, self.at_value = size, value  # not ``size``/``value``: those are Draw's methods
 
     def integer(self, lo: int, hi: int) -> int:
-        if self.value == "lo":
+        if self.at_value == "lo":
             return lo
-        if self.value == "hi":
+        if self.at_value == "hi":
             return hi
-        if self.size == "min":
+        if self.at_size == "min":
             return lo
-        if self.size == "max":
+        if self.at_size == "max":
             return hi
         return self.rng.randint(lo, hi)
 

@@ -16,7 +16,7 @@ from typing import Optional
 
 from ..problem import Problem
 from .constraints import Bound, key_of, normalize, parse_constraints, split_ref
-from .draw import distinct_ints, uniform_ints, uniform_tokens
+from .draw import distinct_ints, pick_scale, scale_limits, uniform_ints, uniform_tokens, window
 from .facts import Facts, parse_facts
 from .layout import Count, Layout, Repeat, Rows, Scalars, Slot, Vector, as_int, infer_layout, lines_of
 from .kinds import Generated, InputKind
@@ -113,12 +113,15 @@ class OverBudget(Exception):
 
 
 class _Maker:
-    """Renders one input from the layout; ``mode`` is min, max, random, low or high (values at a bound)."""
+    """Renders one input from the layout; ``mode`` is min, max, random, low or high (values at a bound).
+    A random input draws its values and counts at one scale (``draw.SCALES``: the bottom of each range,
+    or all of it), so equal and small values occur; vertex labels, permutations and bounds are unscaled."""
 
     def __init__(self, layout: Layout, bounds: dict, names: dict, facts: Facts, rng: random.Random, mode: str,
                  max_chars: int, many_tests: bool = False) -> None:
         self.layout, self.bounds, self.names, self.facts = layout, bounds, names, facts
         self.rng, self.mode, self.many = rng, mode, many_tests
+        self.scale = pick_scale(rng) if mode == "random" else "full"
         self.env: dict[int, int] = {}
         self.tests_left = 0
         self.reason = "" if not facts.unread else "a guarantee not read"
@@ -176,6 +179,8 @@ class _Maker:
             cap = {"max": max(1, self.budget // (12 * max(1, len(self.counts)))), "min": lo}.get(self.mode, MEDIUM if self.rng.random() < .8 else 100)
             if self.layout.multi and self.mode == "max" and self.many:
                 cap = MEDIUM
+            if scale_limits(self.scale)[1]:  # a tiny or small random input: a count at the bottom of its range
+                cap = min(cap, lo + scale_limits(self.scale)[1] - 1)
             value = hi if self.mode == "max" else self.rng.randint(lo, max(lo, min(hi, cap)))
             value = max(lo, min(value, max(lo, cap)))
             if left is not None:
@@ -185,7 +190,7 @@ class _Maker:
         elif self.mode == "high":
             value = hi
         else:
-            value = self.rng.randint(lo, hi)
+            value = self.rng.randint(*window(lo, hi, self.scale))
         self.env[slot.id] = value
         return str(value)
 
@@ -200,7 +205,8 @@ class _Maker:
             b = self.bounds[slot.name]
             lo, hi = self._resolve(b.lo, min(map(len, slot.seen))), self._resolve(b.hi, max(map(len, slot.seen)))
             hi = max(lo, hi)
-            n = {"min": lo, "max": min(hi, max(lo, self.budget // 2))}.get(self.mode, self.rng.randint(lo, min(hi, max(lo, 20))))
+            short = lo + (scale_limits(self.scale)[1] or 21) - 1  # a tiny or small input: short strings
+            n = {"min": lo, "max": min(hi, max(lo, self.budget // 2))}.get(self.mode, self.rng.randint(lo, min(hi, max(lo, short))))
         else:
             lengths = [len(t) for t in slot.seen] or [1]
             lo, hi = min(lengths), max(lengths)
@@ -208,8 +214,10 @@ class _Maker:
             if self.mode == "max":
                 self.uncheck("a string length not read in the statement")
         self._spend(n)
-        if self.mode == "low" or (self.mode == "high" and len(alphabet) > 1 and False):
+        if self.mode == "low":
             return alphabet[0] * n
+        if self.scale == "tiny":  # two letters of the stated alphabet: repeats, palindromes, equal neighbours
+            alphabet = alphabet[:2]
         return "".join(self.rng.choices(alphabet, k=n))
 
     def _spend(self, amount: int) -> None:
@@ -227,14 +235,14 @@ class _Maker:
             self.rng.shuffle(out)
             self.applied.add("permutation")
         elif self.facts.distinct and hi - lo + 1 >= n:
-            out = distinct_ints(self.rng, lo, hi, n)
+            out = distinct_ints(self.rng, *window(lo, hi, self.scale, need=n), n)
             self.applied.add("distinct")
         elif self.mode in ("low", "high"):
             out = [lo if self.mode == "low" else hi] * n
         elif self.facts.sorted and all(_sorted(slot.seen)):
-            out = sorted(uniform_ints(self.rng, lo, hi, n))
+            out = sorted(uniform_ints(self.rng, *window(lo, hi, self.scale), n))
         else:
-            return uniform_tokens(self.rng, lo, hi, n)
+            return uniform_tokens(self.rng, *window(lo, hi, self.scale), n)
         if self.facts.sorted and all(_sorted(slot.seen)):
             out.sort()
         return list(map(str, out))

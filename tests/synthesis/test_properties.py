@@ -106,3 +106,21 @@ def test_functional_inputs_satisfy_stated_constraints(len_hi, lo, span, seed):
         nums, k = [json.loads(line) for line in g.text.split("\n")]
         assert 1 <= len(nums) <= len_hi and 1 <= k <= len(nums)
         assert all(lo <= x <= lo + span for x in nums)
+
+
+@settings(max_examples=25, deadline=None, suppress_health_check=list(HealthCheck))
+@given(n_hi=st.sampled_from([3, 12, 150, 5000]), a_lo=st.integers(-50, 50), a_span=SPANS, seed=st.integers(0, 10**6))
+def test_distinct_values_stay_distinct_and_in_range_at_every_scale(n_hi, a_lo, a_span, seed):
+    """Tiny and small random inputs draw from the bottom of the range: where n distinct values need more
+    room than that, the window widens -- never a repeat, never a value outside the range."""
+    a_hi = a_lo + a_span
+    assume(not 100 < a_hi < 1100 and a_span + 1 >= 3)  # lost superscripts (see SPANS); room for the sample
+    text = (f"Input\n\nThe first line contains n (1 ≤ n ≤ {n_hi}). The second line contains n pairwise distinct "
+            f"integers a_1, …, a_n ({a_lo} ≤ a_i ≤ {a_hi}).\n\nOutput\n\nPrint the answer.")
+    made, notes = synthesize(stdin_problem(text, [f"3\n{a_lo} {a_hi} {a_lo + 1}\n"]), 12, seed, max_chars=40_000)
+    assert any(g.checked for g in made), notes
+    for g in (g for g in made if g.checked):
+        lines = g.text.split("\n")
+        n, values = int(lines[0]), [int(v) for v in lines[1].split()]
+        assert 1 <= n <= n_hi and len(values) == n and len(set(values)) == n
+        assert all(a_lo <= v <= a_hi for v in values)

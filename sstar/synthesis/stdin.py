@@ -18,6 +18,7 @@ from ..problem import Problem
 from .constraints import Bound, key_of, normalize, parse_constraints, split_ref
 from .draw import distinct_ints, uniform_ints, uniform_tokens
 from .facts import Facts, parse_facts
+from .layout_check import untrusted
 from .layout import Count, Layout, Repeat, Rows, Scalars, Slot, Vector, as_int, infer_layout, lines_of
 from .kinds import Generated, InputKind
 
@@ -49,6 +50,8 @@ def declared(text: str) -> list[list[str]]:
 def _scalar_lines(items):
     for item in items:
         if isinstance(item, Scalars):
+            yield item.slots
+        elif isinstance(item, Rows) and item.shape == "fixed":  # "m lines, each with three integers i, d and c"
             yield item.slots
         elif isinstance(item, Repeat):
             yield [item.count_slot]
@@ -194,6 +197,11 @@ class _Maker:
         alphabet = self.facts.alphabets.get(self._name(slot.id) or "", self.facts.alphabets.get(""))
         if not alphabet or not seen_chars <= set(alphabet):
             alphabet = "".join(sorted(seen_chars)) or "a"
+        words = sorted(set(slot.seen))
+        if slot.length_of is None and slot.name not in self.bounds and len(words) < len(slot.seen) and \
+                all(len(w) > 1 for w in words):  # "circle", "square" again and again: one of a fixed set of words
+            self._spend(max(map(len, words)))
+            return self.rng.choice(words)
         if slot.length_of is not None and slot.length_of in self.env:
             n = self.env[slot.length_of]
         elif slot.name and slot.name in self.bounds:  # |s| <= 2*10^5, read in the statement
@@ -386,6 +394,9 @@ def stdin_inputs(problem: Problem, count: int, seed: int, max_chars: int, notes:
         per = max(1, count // max(1, len(samples)))
         return [Generated(mutate(s, rng, bounds), InputKind.SAMPLE_MUTATION, False) for s in samples for _ in range(per)]
     names = bind(layout, text)
+    distrust = untrusted(layout, names, bounds, samples, input_section(text))
+    if distrust:  # generated all the same, but selection must not trust them as valid
+        notes.append(f"inputs not marked valid: {distrust}")
     if facts.unread:
         notes.append(f"guarantee not read, inputs not marked valid: {facts.unread[0]}")
     out: list[Generated] = []
@@ -406,7 +417,7 @@ def stdin_inputs(problem: Problem, count: int, seed: int, max_chars: int, notes:
             return
         if not maker.checked and maker.reason:
             reasons.append(maker.reason)
-        out.append(Generated(text_, kind, maker.checked and len(text_) <= max_chars))
+        out.append(Generated(text_, kind, maker.checked and not distrust and len(text_) <= max_chars))
 
     make("min", InputKind.EDGE)
     make("low", InputKind.EDGE)

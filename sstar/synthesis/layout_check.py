@@ -1,0 +1,142 @@
+"""Whether inputs drawn from an inferred layout can be trusted as valid by construction.
+
+The layout comes from the samples and the names from the Input section; either can be misread while
+every bound we read still holds on what we draw. So before the inputs are marked ``checked``, every
+sample is read again with the layout and the binding: it must be consumed exactly, and every bound
+bound to a slot must hold on the sample's values (a sample breaking a bound means the name was bound
+to the wrong slot). A value with no stated range, and a relation between several quantities we do not
+read (``s_1 + s_2 = n + 1``, ``n * m <= 5 * 10^5``), also leave the inputs unchecked.
+"""
+
+from __future__ import annotations
+
+import re
+from typing import Optional
+
+from .constraints import Bound, normalize, split_ref
+from .layout import Layout, Repeat, Rows, Scalars, Slot, Vector, as_int, lines_of
+
+_NAME = r"[A-Za-z]\w*"
+_CMP = r"(?:<=|>=|!=|=|<|>)"
+# two quantities combined on one side of a comparison: a constraint no Bound expresses
+_RELATION = re.compile(rf"(?<![\w^]){_NAME}\s*[+*]\s*{_NAME}(?![\w(])[^.,;:\n]{{0,24}}?{_CMP}(?!\s*\d+\s*$)"
+                       rf"|{_CMP}\s*{_NAME}\s*[+*]\s*{_NAME}(?![\w(])")
+
+
+def unread_relation(input_text: str) -> str:
+    """A comparison between sums or products of quantities in the Input section, or ""."""
+    for line in normalize(input_text).split("\n"):
+        m = _RELATION.search(line)
+        if m:
+            return m.group(0).strip()
+    return ""
+
+
+def _resolve(limit, names: dict, env: dict[int, int]) -> Optional[int]:
+    if isinstance(limit, tuple):
+        name, part, shift = split_ref(limit)
+        slot = names.get((name, part)) if part in ("val", "elem") else None
+        return env[slot] + shift if slot in env else None
+    return int(limit) if isinstance(limit, (int, float)) else None
+
+
+class _Reader:
+    """Walks one sample through the layout, checking each token against the bound on its slot."""
+
+    def __init__(self, bounds: dict, names: dict) -> None:
+        self.bounds, self.names, self.env = bounds, names, {}
+        self.problem = ""
+
+    def token(self, slot: Slot, tok: str) -> None:
+        value = as_int(tok)
+        if value is not None:
+            self.env[slot.id] = value
+        bound = self.bounds.get(slot.name) if slot.name else None
+        if bound is None or self.problem:
+            return
+        measured = value if slot.name[1] in ("val", "elem") else len(tok) if slot.name[1] == "len" else None
+        if measured is None:
+            return
+        lo, hi = _resolve(bound.lo, self.names, self.env), _resolve(bound.hi, self.names, self.env)
+        if (lo is not None and measured < lo) or (hi is not None and measured > hi):
+            self.problem = f"a sample's {slot.name[0]} = {tok} breaks the bound read for it"
+
+    def items(self, items, lines, pos: int) -> Optional[int]:
+        for item in items:
+            pos = self.item(item, lines, pos)
+            if pos is None:
+                return None
+        return pos
+
+    def item(self, item, lines, pos: int) -> Optional[int]:
+        if isinstance(item, Scalars):
+            if pos >= len(lines) or len(lines[pos]) != len(item.slots):
+                return None
+            for slot, tok in zip(item.slots, lines[pos]):
+                self.token(slot, tok)
+            return pos + 1
+        if isinstance(item, Vector):
+            n = item.count.of(self.env)
+            if n == 0:
+                return pos + 1 if pos < len(lines) and not lines[pos] else pos
+            if n is None or pos >= len(lines) or len(lines[pos]) != n:
+                return None
+            for tok in lines[pos]:
+                self.token(item.slot, tok)
+            return pos + 1
+        if isinstance(item, Rows):
+            return self.rows(item, lines, pos)
+        assert isinstance(item, Repeat)
+        if pos >= len(lines) or len(lines[pos]) != 1:
+            return None
+        self.token(item.count_slot, lines[pos][0])
+        pos += 1
+        for _ in range(max(0, self.env.get(item.count_slot.id, 0))):
+            pos = self.items(item.body, lines, pos)
+            if pos is None:
+                return None
+        return pos
+
+    def rows(self, item: Rows, lines, pos: int) -> Optional[int]:
+        n = item.count.of(self.env)
+        if n is None or n < 0 or pos + n > len(lines):
+            return None
+        for row in lines[pos:pos + n]:
+            if item.shape == "fixed":
+                columns = item.slots if len(row) == len(item.slots) else None
+            elif item.shape == "matrix":
+                columns = [item.slots[0]] * len(row) if len(row) == item.width.of(self.env) else None
+            elif item.shape == "prefixed":
+                k = as_int(row[0]) if row else None
+                columns = item.slots[:1] + [item.slots[1]] * k if k is not None and len(row) == 1 + k else None
+            else:
+                columns = item.types.get(row[0] if row else "")
+                columns = columns if columns is not None and len(columns) == len(row) else None
+            if columns is None:
+                return None
+            for slot, tok in zip(columns, row):
+                self.token(slot, tok)
+        return pos + n
+
+
+def untrusted(layout: Layout, names: dict, bounds: dict[tuple[str, str], Bound], samples: list[str],
+              input_text: str) -> str:
+    """Why inputs drawn from ``layout`` may break the statement, or "" when they are valid by construction."""
+    for sample in samples:
+        lines = lines_of(sample)
+        if not lines:
+            continue
+        reader = _Reader(bounds, names)
+        if reader.items(layout.items, lines, 0) != len(lines):
+            return "the inferred layout does not read a sample exactly"
+        if reader.problem:
+            return reader.problem
+    text = normalize(input_text)
+    kinds = {slot.id: slot.kind for slot in layout.slots}
+    for (name, _), slot_id in names.items():
+        slot = next(s for s in layout.slots if s.id == slot_id)
+        compared = rf"(?<![\w^]){re.escape(name)}(?:_\w)?\s*{_CMP}|{_CMP}\s*{re.escape(name)}(?:_\w)?(?![\w(])"
+        if kinds[slot_id] == "int" and slot.name not in bounds and re.search(compared, text):
+            return f"a range stated for {name} not read"  # 1 <= i < n with i taken for a word: drawn unbounded
+    relation = unread_relation(input_text)
+    return f"a relation between quantities not read: {relation}" if relation else ""

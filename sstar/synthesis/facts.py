@@ -23,7 +23,7 @@ _ALPHABETS = [
 
 _KNOWN_GUARANTEES = re.compile(
     r"tree|distinct|different|permutation|sorted|increasing|decreasing|self.?loops?|multiple edges|connected"
-    r"|sum|total|exceed|<=|<|>=|!=|consist|letters|digits|integer|at most|at least|no (?:two|more)|unique"
+    r"|\bsum\b|total|exceed|<=|<|>=|!=|consist|letters|digits|integer|at most|at least|no (?:two|more)|unique"
     r"|reach|path|valid|length|from any|to any other", re.I)
 
 

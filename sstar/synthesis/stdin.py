@@ -37,8 +37,11 @@ _DECLARED = re.compile(r"(integers?|numbers?|values?|strings?|words?)\s*:?\s*(?:
 def declared(text: str) -> list[list[str]]:
     """The names each "contains two integers n and m" of the Input section gives, in order."""
     out = []
-    for m in _DECLARED.finditer(normalize(input_section(text))):
+    section = normalize(input_section(text))
+    for m in _DECLARED.finditer(section):
         names = [n for n in re.split(r"\s*(?:,|\band\b)\s*", m.group(2)) if n]
+        if re.match(r"\s*,?\s*(?:\.\.\.|…|\\[lc]?dots)", section[m.end():]):  # c1, c2, ..., cn: a sequence
+            continue
         if len(names) == 1 and m.group(1).endswith("s"):  # "n integers a_1 ... a_n": a vector, not a line of scalars
             continue
         if names and all(n.lower() not in ("the", "a", "an", "in", "of", "on", "is", "are", "each", "per", "to")

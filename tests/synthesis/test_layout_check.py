@@ -86,3 +86,15 @@ def test_no_two_at_the_same_place_means_distinct_and_assume_is_a_guarantee_not_a
         if g.checked:
             rows = [tuple(r) for r in _rows(g.text)[1:]]
             assert len(set(rows)) == len(rows)
+
+
+def test_a_sequence_c1_c2_dots_is_no_line_of_two_names():
+    problem = _problem("The first line contains two integers n, m (2 ≤ n ≤ 50, 1 ≤ m ≤ 50). The second line contains "
+                       "integers c1, c2, ..., cn (1 ≤ ci ≤ 10^5). Next m lines contain two integers ai, bi "
+                       "(1 ≤ ai, bi ≤ n).", "3 2\n7 9 4\n1 2\n3 1\n", "4 1\n5 5 5 5\n4 2\n")
+    made, notes = synthesize(problem, 20, 0, max_chars=10_000)
+    checked = [g for g in made if g.checked]
+    assert checked, notes
+    for g in checked:
+        (n, m), colours, *edges = _rows(g.text)
+        assert len(colours) == n and all(1 <= a <= n and 1 <= b <= n for a, b in edges)

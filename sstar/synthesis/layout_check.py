@@ -32,6 +32,24 @@ def unread_relation(input_text: str) -> str:
     return ""
 
 
+def _relative(name: str, text: str) -> bool:
+    """Whether ``text`` compares ``name`` with another quantity (``1 <= i < n``). A value with an unread
+    constant bound (``n <= \\maxn``, a macro) is drawn between the samples' values, so stays within it;
+    one bounded by another quantity is not."""
+    own = rf"{re.escape(name)}(?:_\w)?"
+    other = r"(?<![\\\w])[A-Za-z]\w*"
+    for m in re.finditer(rf"(?<![\w^\\]){own}\s*{_CMP}\s*([^,;()]*)", text):
+        if re.search(other, m.group(1)):
+            return True
+    for m in re.finditer(rf"([^,;()]*?)({_CMP})\s*{own}(?![\w(])", text):
+        lower = m.group(1).split("<")[-1].split(">")[-1]
+        if m.group(2) in ("<", "<=") and re.fullmatch(r"\s*[A-Za-z]\w*\s*", lower):
+            continue  # i, j <= n: n is the upper end, i and j carry the constraint (and are checked themselves)
+        if re.search(other, lower):
+            return True
+    return False
+
+
 def _resolve(limit, names: dict, env: dict[int, int]) -> Optional[int]:
     if isinstance(limit, tuple):
         name, part, shift = split_ref(limit)
@@ -135,8 +153,7 @@ def untrusted(layout: Layout, names: dict, bounds: dict[tuple[str, str], Bound],
     kinds = {slot.id: slot.kind for slot in layout.slots}
     for (name, _), slot_id in names.items():
         slot = next(s for s in layout.slots if s.id == slot_id)
-        compared = rf"(?<![\w^]){re.escape(name)}(?:_\w)?\s*{_CMP}|{_CMP}\s*{re.escape(name)}(?:_\w)?(?![\w(])"
-        if kinds[slot_id] == "int" and slot.name not in bounds and re.search(compared, text):
+        if kinds[slot_id] == "int" and slot.name not in bounds and _relative(name, text):
             return f"a range stated for {name} not read"  # 1 <= i < n with i taken for a word: drawn unbounded
     relation = unread_relation(input_text)
     return f"a relation between quantities not read: {relation}" if relation else ""

@@ -20,7 +20,9 @@ _NAME = r"[A-Za-z]\w*"
 _CMP = r"(?:<=|>=|!=|=|<|>)"
 # two quantities combined on one side of a comparison: a constraint no Bound expresses
 _RELATION = re.compile(rf"(?<![\w^]){_NAME}\s*[+*]\s*{_NAME}(?![\w(])[^.,;:\n]{{0,24}}?{_CMP}(?!\s*\d+\s*$)"
-                       rf"|{_CMP}\s*{_NAME}\s*[+*]\s*{_NAME}(?![\w(])")
+                       rf"|{_CMP}\s*{_NAME}\s*[+*]\s*{_NAME}(?![\w(])"
+                       rf"|(?:\\sum|∑)[^.,;\n]{{0,40}}?{_CMP}\s*{_NAME}")  # the sum of k_i within one input, <= n
+_DIFFERENT = re.compile(rf"(?<![\w^\\]){_NAME}\s*!=\s*{_NAME}(?![\w(])")  # i != j
 
 
 def unread_relation(input_text: str) -> str:
@@ -155,5 +157,24 @@ def untrusted(layout: Layout, names: dict, bounds: dict[tuple[str, str], Bound],
         slot = next(s for s in layout.slots if s.id == slot_id)
         if kinds[slot_id] == "int" and slot.name not in bounds and _relative(name, text):
             return f"a range stated for {name} not read"  # 1 <= i < n with i taken for a word: drawn unbounded
+    if _DIFFERENT.search(text) and not any(_edge_rows(item, bounds) for item in _all_items(layout.items)):
+        return f"a relation between quantities not read: {_DIFFERENT.search(text).group(0)}"
     relation = unread_relation(input_text)
     return f"a relation between quantities not read: {relation}" if relation else ""
+
+
+def _all_items(items):
+    for item in items:
+        yield item
+        if isinstance(item, Repeat):
+            yield from _all_items(item.body)
+
+
+def _edge_rows(item, bounds: dict) -> bool:
+    """Rows whose first two columns are the ends of an edge (u, v <= n): drawn with u != v as a graph."""
+    if not isinstance(item, Rows) or item.shape != "fixed" or len(item.slots) < 2:
+        return False
+    a, b = item.slots[:2]
+    bound = bounds.get(a.name) if a.name else None
+    return a.kind == b.kind == "int" and bound is not None and isinstance(bound.hi, tuple) and \
+        b.name is not None and bounds.get(b.name) == bound

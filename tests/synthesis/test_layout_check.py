@@ -98,3 +98,14 @@ def test_a_sequence_c1_c2_dots_is_no_line_of_two_names():
     for g in checked:
         (n, m), colours, *edges = _rows(g.text)
         assert len(colours) == n and all(1 <= a <= n and 1 <= b <= n for a, b in edges)
+
+
+def test_a_sum_bounded_by_a_quantity_and_a_difference_not_built_leave_inputs_unchecked():
+    problem = _problem("One line with integers n (1 ≤ n ≤ 100) and h (0 ≤ h ≤ 50). Then h lines, each with an integer "
+                       "k_i (1 ≤ k_i ≤ n). It holds that $\\sum_{i=1}^h k_i \\leq n$.", "3 0\n", "4 2\n1\n3\n")
+    made, notes = synthesize(problem, 10, 0, max_chars=10_000)
+    assert made and not any(g.checked for g in made) and any("relation" in n for n in notes)
+    problem = _problem("One line with two integers n and m (2 ≤ n ≤ 10, 1 ≤ m ≤ 10). Then m lines, each with a character "
+                       "c (either ! or ?) and two integers x and y (1 ≤ x, y ≤ n, x ≠ y).", "4 2\n! 1 4\n? 2 3\n", "3 1\n? 3 1\n")
+    made, notes = synthesize(problem, 10, 0, max_chars=10_000)
+    assert made and not any(g.checked for g in made) and any("x != y" in n for n in notes)

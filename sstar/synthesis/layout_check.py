@@ -38,7 +38,7 @@ def _relative(name: str, text: str) -> bool:
     """Whether ``text`` compares ``name`` with another quantity (``1 <= i < n``). A value with an unread
     constant bound (``n <= \\maxn``, a macro) is drawn between the samples' values, so stays within it;
     one bounded by another quantity is not."""
-    own = rf"{re.escape(name)}(?:_\w)?"
+    own = rf"{re.escape(name)}(?:_?\w)?"  # p, p_i, pi
     other = r"(?<![\\\w])[A-Za-z]\w*"
     for m in re.finditer(rf"(?<![\w^\\]){own}\s*{_CMP}\s*([^,;()]*)", text):
         if re.search(other, m.group(1)):
@@ -63,9 +63,18 @@ def _resolve(limit, names: dict, env: dict[int, int]) -> Optional[int]:
 class _Reader:
     """Walks one sample through the layout, checking each token against the bound on its slot."""
 
-    def __init__(self, bounds: dict, names: dict) -> None:
+    def __init__(self, bounds: dict, names: dict, alternatives: dict[int, set[int]]) -> None:
         self.bounds, self.names, self.env = bounds, names, {}
+        self.scalars: dict[int, int] = {}  # values a count may refer to: single values, not rows
+        self.alternatives = alternatives  # count variable -> other values equal to it in every sample
         self.problem = ""
+
+    def count(self, count) -> Optional[int]:
+        n = count.of(self.env)
+        if n is not None and count.var >= 0:
+            same = {v for v, x in self.scalars.items() if v != count.var and count.mul * x + count.add == n}
+            self.alternatives[count.var] = self.alternatives.get(count.var, same) & same
+        return n
 
     def token(self, slot: Slot, tok: str) -> None:
         value = as_int(tok)
@@ -94,9 +103,11 @@ class _Reader:
                 return None
             for slot, tok in zip(item.slots, lines[pos]):
                 self.token(slot, tok)
+                if as_int(tok) is not None:
+                    self.scalars[slot.id] = as_int(tok)
             return pos + 1
         if isinstance(item, Vector):
-            n = item.count.of(self.env)
+            n = self.count(item.count)
             if n == 0:
                 return pos + 1 if pos < len(lines) and not lines[pos] else pos
             if n is None or pos >= len(lines) or len(lines[pos]) != n:
@@ -110,6 +121,8 @@ class _Reader:
         if pos >= len(lines) or len(lines[pos]) != 1:
             return None
         self.token(item.count_slot, lines[pos][0])
+        if as_int(lines[pos][0]) is not None:
+            self.scalars[item.count_slot.id] = as_int(lines[pos][0])
         pos += 1
         for _ in range(max(0, self.env.get(item.count_slot.id, 0))):
             pos = self.items(item.body, lines, pos)
@@ -118,7 +131,7 @@ class _Reader:
         return pos
 
     def rows(self, item: Rows, lines, pos: int) -> Optional[int]:
-        n = item.count.of(self.env)
+        n = self.count(item.count)
         if n is None or n < 0 or pos + n > len(lines):
             return None
         for row in lines[pos:pos + n]:
@@ -142,20 +155,35 @@ class _Reader:
 def untrusted(layout: Layout, names: dict, bounds: dict[tuple[str, str], Bound], samples: list[str],
               input_text: str) -> str:
     """Why inputs drawn from ``layout`` may break the statement, or "" when they are valid by construction."""
+    text = normalize(input_text)
+    alternatives: dict[int, set[int]] = {}
     for sample in samples:
         lines = lines_of(sample)
         if not lines:
             continue
-        reader = _Reader(bounds, names)
+        reader = _Reader(bounds, names, alternatives)
         if reader.items(layout.items, lines, 0) != len(lines):
             return "the inferred layout does not read a sample exactly"
         if reader.problem:
             return reader.problem
-    text = normalize(input_text)
+    named = {slot_id: name for (name, _), slot_id in names.items()}
+    for var, others in alternatives.items():
+        said = lambda n: n and re.search(rf"(?<![\w^]){re.escape(n)}\s*(?:-\s*1\s*)?(?:lines|rows|pairs|integers|numbers)", text)  # noqa: E731
+        if others and not (said(named.get(var)) and not any(said(named.get(o)) for o in others)):
+            return "a count in the layout could be another value of the samples as well"
+    items = list(_all_items(layout.items))
+    if any(isinstance(i, Rows) and i.shape == "typed" for i in items) and \
+            not re.search(r"\btypes?\b|quer(?:y|ies)|operations?|requests?|events?|commands?|instructions?", text, re.I):
+        return "rows read as typed queries where the statement names no kinds of queries"
+    plain_rows = len(items) == 2 and isinstance(items[0], Scalars) and isinstance(items[1], Rows)
+    if not layout.multi and not plain_rows and re.search(r"test cases?\b", text, re.I) and \
+            re.search(r"number of test cases|\bt\b test cases|test cases? follows?", text, re.I):
+        return "the statement has test cases, the inferred layout none"
     kinds = {slot.id: slot.kind for slot in layout.slots}
     for (name, _), slot_id in names.items():
         slot = next(s for s in layout.slots if s.id == slot_id)
-        if kinds[slot_id] == "int" and slot.name not in bounds and _relative(name, text):
+        bound = bounds.get(slot.name) if slot.name else None
+        if kinds[slot_id] == "int" and (bound is None or None in (bound.lo, bound.hi)) and _relative(name, text):
             return f"a range stated for {name} not read"  # 1 <= i < n with i taken for a word: drawn unbounded
     if _DIFFERENT.search(text) and not any(_edge_rows(item, bounds) for item in _all_items(layout.items)):
         return f"a relation between quantities not read: {_DIFFERENT.search(text).group(0)}"

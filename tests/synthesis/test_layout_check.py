@@ -109,3 +109,32 @@ def test_a_sum_bounded_by_a_quantity_and_a_difference_not_built_leave_inputs_unc
                        "c (either ! or ?) and two integers x and y (1 ≤ x, y ≤ n, x ≠ y).", "4 2\n! 1 4\n? 2 3\n", "3 1\n? 3 1\n")
     made, notes = synthesize(problem, 10, 0, max_chars=10_000)
     assert made and not any(g.checked for g in made) and any("x != y" in n for n in notes)
+
+
+def test_a_count_the_samples_cannot_tell_apart_is_trusted_only_where_the_statement_names_it():
+    text = ("The first line contains two integers n and m (1 ≤ n ≤ 100, 0 ≤ m ≤ 100). Next {} lines contain two "
+            "integers u and v each (1 ≤ u, v ≤ n).")
+    sample = "3 3\n1 2\n2 3\n3 1\n"  # n = m: the rows could be n rows or m rows
+    made, notes = synthesize(_problem(text.format("several"), sample), 10, 0, max_chars=10_000)
+    assert made and not any(g.checked for g in made) and any("could be another value" in n for n in notes)
+    made, notes = synthesize(_problem(text.format("n"), sample), 10, 0, max_chars=10_000)
+    checked = [g for g in made if g.checked]
+    assert checked, notes
+    for g in checked:
+        (n, m), *rows = _rows(g.text)
+        assert len(rows) == n and all(1 <= u <= n and 1 <= v <= n for u, v in rows)
+
+
+def test_rows_read_as_typed_queries_need_the_statement_to_speak_of_queries():
+    problem = _problem("The first line contains n (2 ≤ n ≤ 100). The second line contains n-1 integers p_2, ..., p_n "
+                       "(1 ≤ p_i ≤ 100). The third line contains n integers a_1, ..., a_n (0 ≤ a_i ≤ 10^9).",
+                       "3\n1 1\n3 1 2\n", "3\n1 1\n3 1 3\n")  # the same shape twice: typed rows fit as well
+    made, notes = synthesize(problem, 10, 0, max_chars=10_000)
+    assert made and not any(g.checked for g in made) and any("typed" in n for n in notes)
+
+
+def test_a_statement_with_test_cases_needs_a_layout_with_test_cases():
+    problem = _problem("The first line contains t (1 ≤ t ≤ 10), the number of test cases. Each test case is a line of "
+                       "integers.", "2\n1 2 3\n4 5\n")  # no block repeats: read as three fixed lines
+    made, notes = synthesize(problem, 10, 0, max_chars=10_000)
+    assert made and not any(g.checked for g in made) and any("test cases" in n for n in notes)

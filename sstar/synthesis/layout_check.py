@@ -156,6 +156,13 @@ def untrusted(layout: Layout, names: dict, bounds: dict[tuple[str, str], Bound],
               input_text: str) -> str:
     """Why inputs drawn from ``layout`` may break the statement, or "" when they are valid by construction."""
     text = normalize(input_text)
+    order = {slot.id: k for k, slot in enumerate(layout.slots)}  # reading order
+    for slot in layout.slots:
+        bound = bounds.get(slot.name) if slot.name else None
+        for limit in (bound.lo, bound.hi) if bound else ():
+            ref = names.get(split_ref(limit)[:2]) if isinstance(limit, tuple) else None
+            if ref is not None and order.get(ref, -1) >= order[slot.id]:  # a < b with b drawn after a
+                return f"the bound on {slot.name[0]} refers to a value read after it"
     alternatives: dict[int, set[int]] = {}
     for sample in samples:
         lines = lines_of(sample)
@@ -187,6 +194,11 @@ def untrusted(layout: Layout, names: dict, bounds: dict[tuple[str, str], Bound],
             return f"a range stated for {name} not read"  # 1 <= i < n with i taken for a word: drawn unbounded
     if _DIFFERENT.search(text) and not any(_edge_rows(item, bounds) for item in _all_items(layout.items)):
         return f"a relation between quantities not read: {_DIFFERENT.search(text).group(0)}"
+    bound_names = {slot.name for slot in layout.slots if slot.name}
+    unbound = [key for key, b in bounds.items() if key[1] in ("val", "elem") and key not in bound_names
+               and key not in names and (isinstance(b.lo, tuple) or isinstance(b.hi, tuple))]  # skipped in binding
+    if unbound and any(slot.kind == "int" and slot.name is None for slot in layout.slots):
+        return f"the bound read for {unbound[0][0]} is on no slot of the layout while a value has none"  # shifted
     relation = unread_relation(input_text)
     return f"a relation between quantities not read: {relation}" if relation else ""
 

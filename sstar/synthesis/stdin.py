@@ -95,7 +95,9 @@ def bind(layout: Layout, text: str) -> dict[tuple[str, str], int]:
         for j in range(at, len(ordered)):
             (key, bound) = ordered[j]
             refs = [split_ref(r)[:2] for r in (bound.lo, bound.hi) if isinstance(r, tuple)]
-            if key not in names and all(_fits(v, bound) for v in values) and all(ref in names for ref in refs):
+            later = {k for k, _ in ordered[j + 1:]}  # 1 <= a < b <= n: a refers to b, bound next
+            if key not in names and all(_fits(v, bound) for v in values) and \
+                    all(ref in names or ref in later for ref in refs):
                 slot.name = key
                 names[key] = slot.id
                 names.setdefault((key[0], "val" if key[1] == "elem" else "elem"), slot.id)

@@ -138,3 +138,11 @@ def test_a_statement_with_test_cases_needs_a_layout_with_test_cases():
                        "integers.", "2\n1 2 3\n4 5\n")  # no block repeats: read as three fixed lines
     made, notes = synthesize(problem, 10, 0, max_chars=10_000)
     assert made and not any(g.checked for g in made) and any("test cases" in n for n in notes)
+
+
+def test_a_bound_on_a_value_read_after_it_is_bound_but_not_trusted():
+    problem = _problem("The first line contains n and m (3 ≤ n ≤ 100, 0 ≤ m ≤ 100). Each of the next m lines contains "
+                       "two integers a and b (1 ≤ a < b ≤ n).", "4 3\n1 2\n2 3\n2 4\n", "4 2\n1 3\n3 4\n")
+    made, notes = synthesize(problem, 10, 0, max_chars=10_000)
+    assert made and not any(g.checked for g in made)
+    assert any("refers to a value read after it" in n for n in notes)  # a bound to the first column, not b

@@ -13,7 +13,7 @@ from __future__ import annotations
 import re
 from typing import Optional
 
-from .constraints import Bound, normalize, split_ref
+from .constraints import _WORDS, Bound, normalize, split_ref
 from .layout import Layout, Repeat, Rows, Scalars, Slot, Vector, as_int, lines_of
 
 _NAME = r"[A-Za-z]\w*"
@@ -28,9 +28,10 @@ _DIFFERENT = re.compile(rf"(?<![\w^\\]){_NAME}\s*!=\s*{_NAME}(?![\w(])")  # i !=
 def unread_relation(input_text: str) -> str:
     """A comparison between sums or products of quantities in the Input section, or ""."""
     for line in normalize(input_text).split("\n"):
-        m = _RELATION.search(line)
-        if m:
-            return m.group(0).strip()
+        for m in _RELATION.finditer(line):
+            operands = re.findall(rf"({_NAME})\s*[+*]\s*({_NAME})", m.group(0))
+            if not any(w.lower() in _WORDS for pair in operands for w in pair):  # "is + x (1 <= x": a query, no sum
+                return m.group(0).strip()
     return ""
 
 
@@ -179,8 +180,10 @@ def untrusted(layout: Layout, names: dict, bounds: dict[tuple[str, str], Bound],
         if others and not (said(named.get(var)) and not any(said(named.get(o)) for o in others)):
             return "a count in the layout could be another value of the samples as well"
     items = list(_all_items(layout.items))
-    if any(isinstance(i, Rows) and i.shape == "typed" for i in items) and \
-            not re.search(r"\btypes?\b|quer(?:y|ies)|operations?|requests?|events?|commands?|instructions?", text, re.I):
+    numeric_types = any(isinstance(i, Rows) and i.shape == "typed" and all(as_int(k) is not None for k in i.types)
+                        for i in items)  # "+ 1 a" / "- 2" are queries by their look; "1 3" / "2" may be anything
+    if numeric_types and not re.search(r"\btypes?\b|quer(?:y|ies)|operations?|requests?|events?|commands?"
+                                       r"|instructions?|formats?", text, re.I):
         return "rows read as typed queries where the statement names no kinds of queries"
     plain_rows = len(items) == 2 and isinstance(items[0], Scalars) and isinstance(items[1], Rows)
     if not layout.multi and not plain_rows and re.search(r"test cases?\b", text, re.I) and \

@@ -146,3 +146,13 @@ def test_a_bound_on_a_value_read_after_it_is_bound_but_not_trusted():
     made, notes = synthesize(problem, 10, 0, max_chars=10_000)
     assert made and not any(g.checked for g in made)
     assert any("refers to a value read after it" in n for n in notes)  # a bound to the first column, not b
+
+
+def test_rows_typed_by_a_symbol_are_queries_without_the_word():
+    problem = _problem("The first line contains q (1 ≤ q ≤ 100). Each of the next q lines is + x (1 ≤ x ≤ 10^9) or -.",
+                       "3\n+ 5\n+ 7\n-\n", "2\n+ 1\n-\n")
+    made, notes = synthesize(problem, 10, 0, max_chars=10_000)
+    assert any(g.checked for g in made), notes
+    for g in made:
+        lines = g.text.strip().split("\n")
+        assert len(lines) == 1 + int(lines[0]) and all(line == "-" or line.startswith("+ ") for line in lines[1:])

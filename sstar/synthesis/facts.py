@@ -23,7 +23,7 @@ _ALPHABETS = [
 
 _KNOWN_GUARANTEES = re.compile(
     r"tree|distinct|different|permutation|sorted|increasing|decreasing|self.?loops?|multiple edges|connected"
-    r"|sum|total|exceed|<=|<|>=|!=|consist|letters|digits|integer|at most|at least|no (?:two|more)|unique"
+    r"|\bsum\b|total|exceed|<=|<|>=|!=|consist|letters|digits|integer|at most|at least|no (?:two|more)|unique"
     r"|reach|path|valid|length|from any|to any other", re.I)
 
 
@@ -89,14 +89,16 @@ def parse_facts(text: str) -> Facts:
     t = normalize(text)
     low = t.lower()
     facts = Facts(alphabets=parse_alphabets(text), sums=parse_sums(text))
-    facts.distinct = bool(re.search(r"\b(?:pairwise )?distinct\b|pairwise different|all different", low))
+    facts.distinct = bool(re.search(r"\b(?:pairwise )?distinct\b|pairwise different|all different|strictly (?:in|de)creasing"
+                                    r"|\bno two\b[^.]{0,40}\bsame\b|[a-z]_?1\s*<\s*[a-z]_?2\s*<", low))
     facts.permutation = "permutation" in low
     facts.sorted = bool(re.search(r"sorted|non-?decreasing order|increasing order|[a-z]_?1\s*<=?\s*[a-z]_?2\s*<=?", low))
     facts.tree = bool(re.search(r"\btree\b", low))
     facts.simple_graph = bool(re.search(r"self.?loops?|multiple edges|at most one (?:edge|road)|!=", low))
     facts.connected = bool(re.search(r"\bconnected\b|reach any|from any (?:vertex|city|node)", low))
     for sentence in re.split(r"(?<=[.!?])\s+", t):
-        if re.search(r"guaranteed that|it is guaranteed|we guarantee|guarantees that|generated such that", sentence, re.I) and \
+        if re.search(r"guaranteed that|it is guaranteed|we guarantee|guarantees that|generated such that"
+                     r"|(?:you|we) (?:may|can) (?:safely )?assume", sentence, re.I) and \
                 not _KNOWN_GUARANTEES.search(sentence):
             facts.unread.append(sentence.strip()[:160])
     return facts

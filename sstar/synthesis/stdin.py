@@ -18,6 +18,7 @@ from ..problem import Problem
 from .constraints import Bound, key_of, normalize, parse_constraints, split_ref
 from .draw import distinct_ints, pick_scale, scale_limits, uniform_ints, uniform_tokens, window
 from .facts import Facts, parse_facts
+from .layout_check import untrusted
 from .layout import Count, Layout, Repeat, Rows, Scalars, Slot, Vector, as_int, infer_layout, lines_of
 from .kinds import Generated, InputKind
 
@@ -36,8 +37,11 @@ _DECLARED = re.compile(r"(integers?|numbers?|values?|strings?|words?)\s*:?\s*(?:
 def declared(text: str) -> list[list[str]]:
     """The names each "contains two integers n and m" of the Input section gives, in order."""
     out = []
-    for m in _DECLARED.finditer(normalize(input_section(text))):
+    section = normalize(input_section(text))
+    for m in _DECLARED.finditer(section):
         names = [n for n in re.split(r"\s*(?:,|\band\b)\s*", m.group(2)) if n]
+        if re.match(r"\s*,?\s*(?:\.\.\.|…|\\[lc]?dots)", section[m.end():]):  # c1, c2, ..., cn: a sequence
+            continue
         if len(names) == 1 and m.group(1).endswith("s"):  # "n integers a_1 ... a_n": a vector, not a line of scalars
             continue
         if names and all(n.lower() not in ("the", "a", "an", "in", "of", "on", "is", "are", "each", "per", "to")
@@ -49,6 +53,8 @@ def declared(text: str) -> list[list[str]]:
 def _scalar_lines(items):
     for item in items:
         if isinstance(item, Scalars):
+            yield item.slots
+        elif isinstance(item, Rows) and item.shape == "fixed":  # "m lines, each with three integers i, d and c"
             yield item.slots
         elif isinstance(item, Repeat):
             yield [item.count_slot]
@@ -89,7 +95,9 @@ def bind(layout: Layout, text: str) -> dict[tuple[str, str], int]:
         for j in range(at, len(ordered)):
             (key, bound) = ordered[j]
             refs = [split_ref(r)[:2] for r in (bound.lo, bound.hi) if isinstance(r, tuple)]
-            if key not in names and all(_fits(v, bound) for v in values) and all(ref in names for ref in refs):
+            later = {k for k, _ in ordered[j + 1:]}  # 1 <= a < b <= n: a refers to b, bound next
+            if key not in names and all(_fits(v, bound) for v in values) and \
+                    all(ref in names or ref in later for ref in refs):
                 slot.name = key
                 names[key] = slot.id
                 names.setdefault((key[0], "val" if key[1] == "elem" else "elem"), slot.id)
@@ -199,6 +207,11 @@ class _Maker:
         alphabet = self.facts.alphabets.get(self._name(slot.id) or "", self.facts.alphabets.get(""))
         if not alphabet or not seen_chars <= set(alphabet):
             alphabet = "".join(sorted(seen_chars)) or "a"
+        words = sorted(set(slot.seen))
+        if slot.length_of is None and slot.name not in self.bounds and len(words) < len(slot.seen) and \
+                all(len(w) > 1 for w in words):  # "circle", "square" again and again: one of a fixed set of words
+            self._spend(max(map(len, words)))
+            return self.rng.choice(words)
         if slot.length_of is not None and slot.length_of in self.env:
             n = self.env[slot.length_of]
         elif slot.name and slot.name in self.bounds:  # |s| <= 2*10^5, read in the statement
@@ -394,6 +407,9 @@ def stdin_inputs(problem: Problem, count: int, seed: int, max_chars: int, notes:
         per = max(1, count // max(1, len(samples)))
         return [Generated(mutate(s, rng, bounds), InputKind.SAMPLE_MUTATION, False) for s in samples for _ in range(per)]
     names = bind(layout, text)
+    distrust = untrusted(layout, names, bounds, samples, input_section(text))
+    if distrust:  # generated all the same, but selection must not trust them as valid
+        notes.append(f"inputs not marked valid: {distrust}")
     if facts.unread:
         notes.append(f"guarantee not read, inputs not marked valid: {facts.unread[0]}")
     out: list[Generated] = []
@@ -414,7 +430,7 @@ def stdin_inputs(problem: Problem, count: int, seed: int, max_chars: int, notes:
             return
         if not maker.checked and maker.reason:
             reasons.append(maker.reason)
-        out.append(Generated(text_, kind, maker.checked and len(text_) <= max_chars))
+        out.append(Generated(text_, kind, maker.checked and not distrust and len(text_) <= max_chars))
 
     make("min", InputKind.EDGE)
     make("low", InputKind.EDGE)

@@ -78,6 +78,9 @@ class SStarConfig(BaseModel):
     shrink_steps: int = Field(24, ge=0, description="[ours] Executions spent shrinking each distinguishing input.")
     time_limit_s: Optional[float] = Field(None, gt=0, description="CPU seconds per run; default: the problem's, else 6.")
     synth_time_limit_s: float = Field(2.0, gt=0, description="CPU seconds per run on synthesized inputs.")
+    synth_time_limits: int = Field(
+        3, ge=0, description="[ours] Time limits on synthesized inputs after which a candidate is not run on the "
+        "rest (inputs go in rounds of 10; 0: run every candidate on every input).")
     concurrency: int = Field(8, ge=1, description="Model requests in flight at once.")
     max_input_chars: int = Field(200_000, ge=100, description="Longest synthesized input kept.")
 

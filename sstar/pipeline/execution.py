@@ -23,6 +23,7 @@ class Status(str, enum.Enum):
     OUTPUT_LIMIT = "output_limit"
     INFRA_ERROR = "infra_error"
     NO_RESULT = "no_result"  #: a functional call that returned nothing readable
+    SKIPPED = "skipped"  #: not run: the program had already hit the time limit on too many inputs
 
 
 @dataclass(frozen=True)
@@ -58,25 +59,33 @@ def request(code: str, problem: Problem, text: str, limits: Limits) -> ExecReque
 
 
 def run_matrix(codes: Sequence[str], problem: Problem, inputs: Sequence[str], sandbox: Sandbox,
-               limits: Limits) -> list[list[Outcome]]:
-    """``out[c][i]``: candidate c on input i, all runs in one batch over the sandbox's workers."""
-    requests = [request(code, problem, text, limits) for code in codes for text in inputs]
-    results = sandbox.run_many(requests)
-    out: list[list[Outcome]] = []
-    for c in range(len(codes)):
-        row = []
-        for i in range(len(inputs)):
-            result = results[c * len(inputs) + i]
-            verdict, _ = classify(result, limits)
-            if verdict is not None:
-                row.append(Outcome(verdict.value, "", result.cpu_s))
-            elif problem.test_type is TestType.FUNCTIONAL:
-                if result.result_json is None:
-                    row.append(Outcome("no_result", "", result.cpu_s))
-                else:
-                    canonical = json.dumps(json.loads(result.result_json), sort_keys=True)
-                    row.append(Outcome("ok", canonical, result.cpu_s))
-            else:
-                row.append(Outcome("ok", _normalize_stdout(result.stdout), result.cpu_s))
-        out.append(row)
+               limits: Limits, give_up_after: int = 0, chunk: int = 10) -> list[list[Outcome]]:
+    """``out[c][i]``: candidate c on input i, each round's runs in one batch over the sandbox's workers.
+
+    With ``give_up_after`` (> 0), inputs go in rounds of ``chunk``, and a candidate that has hit the time
+    limit on that many inputs is not run on later rounds (``skipped``): a program that loops forever on
+    small inputs would otherwise cost a whole time limit on each of them, and it is already told apart."""
+    out: list[list[Outcome]] = [[] for _ in codes]
+    step = chunk if give_up_after > 0 else max(1, len(inputs))
+    for start in range(0, len(inputs), step):
+        texts = inputs[start:start + step]
+        active = [c for c in range(len(codes)) if not give_up_after or
+                  sum(o.status is Status.TIME_LIMIT for o in out[c]) < give_up_after]
+        results = sandbox.run_many([request(codes[c], problem, text, limits) for c in active for text in texts])
+        for c in range(len(codes)):
+            if c not in active:
+                out[c] += [Outcome(Status.SKIPPED, "", 0.0) for _ in texts]
+        for n, c in enumerate(active):
+            out[c] += [_outcome(r, problem, limits) for r in results[n * len(texts):(n + 1) * len(texts)]]
     return out
+
+
+def _outcome(result, problem: Problem, limits: Limits) -> Outcome:
+    verdict, _ = classify(result, limits)
+    if verdict is not None:
+        return Outcome(verdict.value, "", result.cpu_s)
+    if problem.test_type is TestType.FUNCTIONAL:
+        if result.result_json is None:
+            return Outcome("no_result", "", result.cpu_s)
+        return Outcome("ok", json.dumps(json.loads(result.result_json), sort_keys=True), result.cpu_s)
+    return Outcome("ok", _normalize_stdout(result.stdout), result.cpu_s)

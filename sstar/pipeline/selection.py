@@ -17,7 +17,7 @@ from ..models.protocol import Stage
 from ..problem import Problem
 from .config import TournamentMode
 from . import prompts
-from .execution import Outcome
+from .execution import Outcome, Status
 from .pair_judge import (CRASHES, Pair, PairJudge, PairVerdict, both_orders, normalize_output,  # noqa: F401
                          parse_verdict)
 from .records import Comparison, DecidedBy, PairDecision, Rule, SynthesizedInput
@@ -43,11 +43,12 @@ def valid_inputs(matrix: list[list[Outcome]], checked: Sequence[bool] = ()) -> l
     construction: the failures are the candidates' own, e.g. time limits at the stated size)."""
     out = []
     for i in range(len(matrix[0]) if matrix else 0):
-        failures = sum(not row[i].ok for row in matrix)
-        if failures == len(matrix):
-            out.append((False, "every candidate fails on it"))
-        elif failures * 2 > len(matrix) and not (i < len(checked) and checked[i]):
-            out.append((False, f"{failures} of {len(matrix)} candidates fail on it"))
+        ran = [row[i] for row in matrix if row[i].status is not Status.SKIPPED]  # skipped: no evidence either way
+        failures = sum(not o.ok for o in ran)
+        if failures == len(ran):
+            out.append((False, "every candidate that ran fails on it"))
+        elif failures * 2 > len(ran) and not (i < len(checked) and checked[i]):
+            out.append((False, f"{failures} of {len(ran)} candidates fail on it"))
         else:
             out.append((True, ""))
     return out

@@ -207,7 +207,7 @@ class SStar:
         inputs = await self.synthesize(run, kept)
         limits = self._synth_limits(run.problem)
         matrix = await asyncio.to_thread(run_matrix, [cands[k].code for k in kept], run.problem, inputs,
-                                         self.sandbox, limits) if inputs else [[] for _ in kept]
+                                         self.sandbox, limits, c.synth_time_limits) if inputs else [[] for _ in kept]
         valid = valid_inputs(matrix, [s.checked for s in run.inputs]) if inputs else []
         run.inputs = [replace(s, valid=ok, reason=why) for s, (ok, why) in zip(run.inputs, valid)]
         groups = cluster(kept, matrix, [ok for ok, _ in valid])

@@ -1,0 +1,51 @@
+"""Running candidates on synthesized inputs: a program that loops forever on most inputs is given up on
+after a few time limits (``skipped``), and a skipped run is never evidence either way."""
+
+from sstar.pipeline import SStarConfig
+from sstar.pipeline.execution import Outcome, Status, run_matrix
+from sstar.pipeline.pair_judge import execution_rule
+from sstar.pipeline.selection import valid_inputs
+from sstar.problem import Problem
+from sstar.sandbox.protocol import Limits
+
+ECHO = "print(int(input()) * 2)\n"
+LOOPS_ON_SMALL = "n = int(input())\nwhile n < 100:\n    pass\nprint(n * 2)\n"
+
+
+def _problem() -> Problem:
+    return Problem(question_id="double", question_content="Print twice n.")
+
+
+def test_a_program_that_keeps_timing_out_is_skipped_on_later_rounds(sandbox):
+    inputs = [str(k) for k in range(1, 25)]  # every one of them loops forever in the second program
+    limits = Limits(time_s=0.3)
+    out = run_matrix([ECHO, LOOPS_ON_SMALL], _problem(), inputs, sandbox, limits, give_up_after=2, chunk=5)
+    assert [o.output for o in out[0]] == [str(2 * k) for k in range(1, 25)]
+    statuses = [o.status for o in out[1]]
+    assert statuses[:5] == [Status.TIME_LIMIT] * 5  # the first round runs in full
+    assert statuses[5:] == [Status.SKIPPED] * 19
+    # Without the budget every input is run (and times out).
+    few = run_matrix([LOOPS_ON_SMALL], _problem(), inputs[:3], sandbox, limits)
+    assert [o.status for o in few[0]] == [Status.TIME_LIMIT] * 3
+
+
+def test_a_program_under_the_budget_is_run_on_every_input(sandbox):
+    inputs = ["1", "150", "200", "300", "5", "400", "500"]  # two time limits, then answers
+    out = run_matrix([LOOPS_ON_SMALL], _problem(), inputs, sandbox, Limits(time_s=0.3), give_up_after=3, chunk=2)
+    assert [o.status for o in out[0]] == [Status.TIME_LIMIT, Status.OK, Status.OK, Status.OK, Status.TIME_LIMIT,
+                                          Status.OK, Status.OK]
+
+
+SKIP = Outcome(Status.SKIPPED, "", 0.0)
+OK = Outcome(Status.OK, "4", 0.01)
+CRASH = Outcome(Status.RUNTIME_ERROR, "", 0.01)
+
+
+def test_skipped_runs_do_not_make_an_input_invalid_nor_decide_a_pair():
+    # Two of three candidates skipped, the third answers: the input is still valid.
+    assert valid_inputs([[SKIP], [SKIP], [OK]]) == [(True, "")]
+    # One answers, two of the three that ran crash: most that ran fail.
+    assert valid_inputs([[OK], [CRASH], [CRASH], [SKIP]])[0][0] is False
+    config = SStarConfig()
+    assert execution_rule(["1"], [SKIP], [OK], [True], config, 2.0) is None
+    assert execution_rule(["1"], [OK], [SKIP], [True], config, 2.0) is None

@@ -46,7 +46,8 @@ def valid_inputs(matrix: list[list[Outcome]], checked: Sequence[bool] = ()) -> l
         ran = [row[i] for row in matrix if row[i].status is not Status.SKIPPED]  # skipped: no evidence either way
         failures = sum(not o.ok for o in ran)
         if failures == len(ran):
-            out.append((False, "every candidate that ran fails on it"))
+            out.append((False, "every candidate fails on it" if len(ran) == len(matrix) else
+                        "every candidate that ran fails on it"))
         elif failures * 2 > len(ran) and not (i < len(checked) and checked[i]):
             out.append((False, f"{failures} of {len(ran)} candidates fail on it"))
         else:

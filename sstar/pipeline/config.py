@@ -61,7 +61,7 @@ class SStarConfig(BaseModel):
     selection: SelectionMethod = Field(SelectionMethod.SSTAR, description="How the final program is chosen.")
     seed: int = Field(0, description="Seed for sampling, Hypothesis and random choices.")
     model_inputs: int = Field(6, ge=0, description="Test inputs asked of the judge model up front (0: none).")
-    hypothesis_inputs: int = Field(30, ge=0, description="[ours] Inputs from Hypothesis strategies (0: none).")
+    hypothesis_inputs: int = Field(100, ge=0, description="[ours] Inputs from Hypothesis strategies (0: none).")
     pair_inputs: int = Field(3, ge=0, description="Inputs asked of the judge model for each compared pair (0: none).")
     judge_inputs: int = Field(3, ge=1, description="Distinguishing inputs shown to the judge per pair.")
     judge_sees_code: bool = Field(True, description="The pair judge reads both programs, not only their outputs.")

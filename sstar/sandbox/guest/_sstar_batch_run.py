@@ -16,6 +16,12 @@ from _sstar_batch import input_path
 from _sstar_os import cpu_seconds, kill_everything
 
 STDERR_KEEP = 8192
+NAP_S = 0.001
+"""Mid-batch, how long the worker lets the child's output gather after a wake-up: the child never waits for
+the worker, so reading every few tests at once instead of every line spares wake-ups (most of a trivial
+test's cost). Never when a read was large (a program writing much is drained at full speed) or at the
+batch's last test (its end is noticed at once)."""
+BIG_READ = 16384
 
 
 def failed(result: dict) -> bool:
@@ -117,11 +123,13 @@ class _Watch:
         self.children_fd = -1
         self._begin(start)
 
-    def _begin(self, now: float) -> None:
+    def _begin(self, now: float, oom_at: int | None = None) -> None:
         cgroup = self.standby.cgroup
         self.started, self.deadline = now, now + self.wall
         self.cpu_at = cgroup.cpu_seconds() if cgroup is not None else cpu_seconds(self.standby.pid)
-        self.oom_at = cgroup.oom_kills() if cgroup is not None else 0
+        if oom_at is None:
+            oom_at = cgroup.oom_kills() if cgroup is not None else 0
+        self.oom_at = oom_at
 
     def _cpu(self) -> float:
         cgroup = self.standby.cgroup
@@ -192,12 +200,14 @@ class _Watch:
         if end.get("retire") or result["memory_exceeded"] or result["output_exceeded"] \
                 or self.index + 1 >= len(self.tests) or (self.stop and failed(result)) or self._strays():
             return True
-        self.index += 1  # its clock starts at its start line, written before it runs
+        self.index += 1  # the end line also says that the next test starts: its clock starts now
+        self._begin(time.monotonic(), self.oom_seen)
         return False
 
     def _end_result(self, end: dict, out: bytes, err: bytes) -> dict:
         cgroup = self.standby.cgroup
-        memory = cgroup is not None and cgroup.oom_kills() > self.oom_at
+        self.oom_seen = cgroup.oom_kills() if cgroup is not None else 0
+        memory = cgroup is not None and self.oom_seen > self.oom_at
         cpu = float(end.get("cpu") or 0.0)
         status = end.get("exit")
         return self._record(out, err, exit_code=status if isinstance(status, int) else 1, cpu_s=cpu,
@@ -235,6 +245,7 @@ class _Watch:
         poller = select.poll()
         for fd in (s.out_r, s.err_r, s.res_r, pidfd):
             poller.register(fd, select.POLLIN)
+        live = {s.out_r, s.err_r, s.res_r}
         flags = {"timed_out": False, "cpu_exceeded": False, "output_exceeded": False, "memory_exceeded": False}
         exited = done = False
         next_check = time.monotonic() + 0.02
@@ -244,11 +255,20 @@ class _Watch:
                 if now >= self.deadline:
                     flags["timed_out"] = True
                     break
+                before = len(self.out) + len(self.err) + len(self.res)
                 for fd, _ in poller.poll(min(self.deadline - now, 0.05) * 1000):
                     if fd == pidfd:
                         exited = True
-                    elif not self._pump(fd):
+                    elif fd in live and not self._pump(fd):
                         poller.unregister(fd)
+                        live.discard(fd)
+                if not exited and self.index + 1 < len(self.tests) and \
+                        len(self.out) + len(self.err) + len(self.res) - before < BIG_READ:
+                    time.sleep(NAP_S)
+                    for fd in tuple(live):
+                        if not self._pump(fd):
+                            poller.unregister(fd)
+                            live.discard(fd)
                 if exited:  # what it wrote before it died is in the pipes
                     for fd in (s.out_r, s.err_r, s.res_r):
                         self._pump(fd)

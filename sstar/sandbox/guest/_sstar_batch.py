@@ -267,8 +267,10 @@ def serve_tests(msg: dict, stdin_path: str, work_dir: str, shm_dir: str | None,
     import time
 
     first = int(msg["index"])
+    empty = str(msg["empty_stdin"])
     for index in range(first, int(msg["count"])):
-        fd = os.open(input_path(stdin_path, index), os.O_RDONLY)
+        fd = os.open(input_path(stdin_path, 0, "empty") if empty[index] == "1" else input_path(stdin_path, index),
+                     os.O_RDONLY)
         os.dup2(fd, 0)
         os.close(fd)
         if functional:

@@ -54,27 +54,31 @@ def run_batch(worker, msg: dict) -> dict:
 
 
 def _write_inputs(worker, msg: dict) -> list[str]:
-    """Every test's input in a read-only file of its own, before the first runs: no test waits for the worker."""
-    paths = []
+    """Every test's input in a read-only file of its own, before the first runs: no test waits for the worker.
+    Tests without standard input (functional ones) share one empty file; ``msg["empty_stdin"]``: which."""
+    paths, files = [], []
     functional = msg.get("mode") == "functional"
+    empty = msg["empty_stdin"] = "".join("0" if test.get("stdin") else "1" for test in msg["tests"])
+    if "1" in empty:
+        files.append((input_path(worker.stdin_path, 0, "empty"), b""))
     for index, test in enumerate(msg["tests"]):
-        items = [("in", test.get("stdin", "").encode("utf-8", "surrogatepass"))]
+        if empty[index] == "0":
+            files.append((input_path(worker.stdin_path, index), test["stdin"].encode("utf-8", "surrogatepass")))
         if functional:
-            items.append(("args", json.dumps(test.get("args", [])).encode()))
-        for kind, data in items:
-            path = input_path(worker.stdin_path, index, kind)
-            try:
-                os.unlink(path)
-            except FileNotFoundError:
-                pass
+            files.append((input_path(worker.stdin_path, index, "args"), json.dumps(test.get("args", [])).encode()))
+    for path, data in files:
+        try:
             fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o444)
-            try:
-                view = memoryview(data)
-                while view:
-                    view = view[os.write(fd, view):]
-            finally:
-                os.close(fd)
-            paths.append(path)
+        except FileExistsError:  # left by a batch that failed half way
+            os.unlink(path)
+            fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o444)
+        paths.append(path)
+        try:
+            view = memoryview(data)
+            while view:
+                view = view[os.write(fd, view):]
+        finally:
+            os.close(fd)
     return paths
 
 
@@ -85,7 +89,7 @@ def _one_child(worker, msg: dict, first: int) -> tuple[list[dict], str]:
     if standby is None:
         return ([failure["result"]], "") if "result" in failure else ([], failure["infra"])
     header = json.dumps({"mode": msg.get("mode"), "func_name": msg.get("func_name"), "limits": limits,
-                         "batch": True, "index": first, "count": len(tests),
+                         "batch": True, "index": first, "count": len(tests), "empty_stdin": msg["empty_stdin"],
                          "stop_after_failure": bool(msg.get("stop_after_failure"))}).encode()
     start = worker.hand_over(standby, header, msg["code"].encode("utf-8", "surrogatepass"))
     if start is None:

@@ -187,7 +187,6 @@ class FreshState:
         threads = status.get(b"Threads:")
         if (threads if threads is not None else len(os.listdir("/proc/self/task"))) != 1:
             return "a thread is still running"
-        me = os.getpid()
         if os.pread(self.proc["children"], 64, 0).split():
             return "a child process is still running"
         if sys.stdin is not self.stdin or any(getattr(sys, n) is not getattr(sys, "__" + n + "__")

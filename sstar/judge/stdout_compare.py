@@ -144,7 +144,7 @@ def compare_stdout(actual: bytes | str, expected: str, float_tolerance: float | 
     elif invalid_utf8(actual):
         return False, "output is not valid UTF-8"
     wanted = expected.encode("utf-8", "surrogatepass")
-    if actual.rstrip(b"\n") == wanted.rstrip(b"\n"):
+    if len(actual) <= BLOCK and len(wanted) <= BLOCK and actual.rstrip(b"\n") == wanted.rstrip(b"\n"):
         return True, ""  # the same text but for trailing newlines, which the grader strips: most accepted tests
     with localcontext(Context()):  # Decimal's default traps, whatever the caller's context
         return _compare(_Cursor(_lines(actual)), _Cursor(_lines(wanted)), float_tolerance)

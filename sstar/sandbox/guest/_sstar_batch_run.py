@@ -18,8 +18,8 @@ from _sstar_os import cpu_seconds, kill_everything
 STDERR_KEEP = 8192
 NAP_S = 0.001
 """Mid-batch, how long the worker lets the child's output gather after a wake-up: the child never waits for
-the worker, so reading every few tests at once instead of every line spares wake-ups (most of a trivial
-test's cost). Never when a read was large (a program writing much is drained at full speed) or at the
+the worker, so reading every few tests at once instead of every line spares wake-ups (about three a
+trivial test before, each costing more than the line it brings). Never when a read was large (a program writing much is drained at full speed) or at the
 batch's last test (its end is noticed at once)."""
 BIG_READ = 16384
 

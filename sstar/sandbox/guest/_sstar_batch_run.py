@@ -16,6 +16,7 @@ from _sstar_batch import input_path
 from _sstar_os import cpu_seconds, kill_everything
 
 STDERR_KEEP = 8192
+MARKER_HOLD = 4 << 20
 NAP_S = 0.001
 """Mid-batch, how long the worker lets the child's output gather after a wake-up: the child never waits for
 the worker, so reading every few tests at once instead of every line spares wake-ups (about three a
@@ -101,6 +102,17 @@ def _one_child(worker, msg: dict, first: int) -> tuple[list[dict], str]:
         worker.kernel.done(standby.cgroup)
 
 
+def _trim_stderr(buf: bytearray) -> None:
+    """Keep a flooded stderr's tail (tracebacks end there), but never an end marker not yet cut at: a test's
+    marker may be followed by the next test's flood before the worker reads the end line. (A program that
+    writes marker-like bytes itself keeps at most MARKER_HOLD of them, then loses its own marker.)"""
+    at = buf.find(b"\0sstar-end-")
+    if at < 0 or len(buf) - at > MARKER_HOLD:
+        del buf[: len(buf) - STDERR_KEEP]
+    elif at > STDERR_KEEP:
+        del buf[: at - STDERR_KEEP]
+
+
 def blank_result(**facts) -> dict:
     """A test's result: these facts over a clean exit's."""
     base = {"type": wire.RESULT, "exit_code": 0, "signal": None, "timed_out": False, "cpu_exceeded": False,
@@ -120,6 +132,7 @@ class _Watch:
         self.stop = bool(msg.get("stop_after_failure"))
         self.index, self.results = first, []
         self.out, self.err, self.res = bytearray(), bytearray(), bytearray()
+        self.got = 0
         self.report: dict = {}
         self.infra = ""
         self.ready = False
@@ -142,6 +155,7 @@ class _Watch:
     def _pump(self, fd: int) -> bool:
         """Read what the pipe holds now; False at its end."""
         buf = {self.standby.out_r: self.out, self.standby.err_r: self.err, self.standby.res_r: self.res}[fd]
+        got = self.got
         while True:
             try:
                 data = os.read(fd, 65536)
@@ -149,11 +163,14 @@ class _Watch:
                 return True
             if not data:
                 return False
+            self.got += len(data)
             buf += data
             if fd == self.standby.err_r and len(buf) > (1 << 20):
-                del buf[: len(buf) - STDERR_KEEP]  # keep the tail: tracebacks end there
+                _trim_stderr(buf)
             if len(buf) > self.out_cap + 65536:
                 return True  # over the cap: the caller stops the test
+            if self.got - got > (1 << 20):
+                return True  # the caller handles the lines (and the markers) now and then reads on
 
     def _lines(self) -> bool:
         """Handle the complete lines on the result pipe; True when this child is done."""
@@ -259,7 +276,7 @@ class _Watch:
                 if now >= self.deadline:
                     flags["timed_out"] = True
                     break
-                before = len(self.out) + len(self.err) + len(self.res)
+                before = self.got  # bytes read (the buffers' lengths fall when stderr's head is dropped)
                 for fd, _ in poller.poll(min(self.deadline - now, 0.05) * 1000):
                     if fd == pidfd:
                         exited = True
@@ -267,7 +284,7 @@ class _Watch:
                         poller.unregister(fd)
                         live.discard(fd)
                 if not exited and self.index + 1 < len(self.tests) and \
-                        len(self.out) + len(self.err) + len(self.res) - before < BIG_READ:
+                        self.got - before < BIG_READ:
                     time.sleep(NAP_S)
                     for fd in tuple(live):
                         if not self._pump(fd):

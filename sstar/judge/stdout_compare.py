@@ -44,6 +44,12 @@ class _Big:
 
 
 def invalid_utf8(data: bytes) -> bool:
+    if len(data) <= 1 << 20:
+        try:
+            data.decode("utf-8")
+        except UnicodeDecodeError:
+            return True
+        return False
     decoder = codecs.getincrementaldecoder("utf-8")()
     try:
         for pos in range(0, len(data), 1 << 20):
@@ -137,9 +143,11 @@ def compare_stdout(actual: bytes | str, expected: str, float_tolerance: float | 
         actual = actual.encode("utf-8", "surrogatepass")
     elif invalid_utf8(actual):
         return False, "output is not valid UTF-8"
+    wanted = expected.encode("utf-8", "surrogatepass")
+    if len(actual) <= BLOCK and len(wanted) <= BLOCK and actual.rstrip(b"\n") == wanted.rstrip(b"\n"):
+        return True, ""  # the same text but for trailing newlines, which the grader strips: most accepted tests
     with localcontext(Context()):  # Decimal's default traps, whatever the caller's context
-        return _compare(_Cursor(_lines(actual)), _Cursor(_lines(expected.encode("utf-8", "surrogatepass"))),
-                        float_tolerance)
+        return _compare(_Cursor(_lines(actual)), _Cursor(_lines(wanted)), float_tolerance)
 
 
 def _compare(got: _Cursor, want: _Cursor, tol: float | None) -> tuple[bool, str]:

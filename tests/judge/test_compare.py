@@ -47,3 +47,12 @@ def test_lone_surrogate_in_expected_output_is_no_crash():
     # A problem file may hold "\ud800" (valid JSON); no program output can match it byte for byte.
     assert compare_stdout(b"a", "a\ud800") == (False, "line 1: expected 'a\\ud800', got 'a'")
     assert not compare_stdout(b"\xed\xa0\x80", "\ud800")[0]  # encoded surrogates are not UTF-8
+
+
+def test_identical_output_short_cut_keeps_the_rules():
+    """Output equal to the expected one but for trailing newlines is accepted at once; invalid UTF-8 never is."""
+    assert compare_stdout(b"3\n\n", "3") == (True, "")
+    assert compare_stdout(b"3", "3\n\n\n") == (True, "")
+    assert not compare_stdout(b"\xed\xa0\x80\n", "\ud800\n")[0]  # the expected text's own bytes, yet not UTF-8
+    assert not compare_stdout(b"3\n4", "3\n")[0]
+    assert compare_stdout(b"\n3", "3\n\n") == (True, "")  # leading whitespace: the full comparison accepts it

@@ -10,11 +10,12 @@ alarm, an open descriptor, a file in the scratch directory, SysV IPC objects, ch
 environment, memory the program kept -- and if anything is, the test still gets its verdict but the
 process ends: the remaining tests continue in a fresh, freshly confined one.
 
-Child to worker, one JSON line each on fd 3: ``{"ready": cpu}`` once, then per test ``{"start": i}``,
-the program's own ``result``/``exception`` lines, and ``{"end": i, "exit": status, "cpu": s,
-"rss_kb": peak, "retire": why}``. The worker hands over the next test (``{"index", "args"}``, its
-input already in the input file) on the order pipe only after it has read the end line and drained
-the output pipes, so every byte on them belongs to the test in progress.
+Child to worker, one JSON line each on fd 3: ``{"ready": cpu}`` once, ``{"start": i}`` before the
+child's first test, then per test the program's own ``result``/``exception`` lines and ``{"end": i,
+"exit": status, "cpu": s, "rss_kb": peak, "retire": why, "nonce": marker}``. An end line without
+``retire`` also says that test ``i + 1`` (if any) starts now: the worker starts its clock there. Every
+input is in a file before the first test, so the child never waits for the worker; each test's output
+is cut at the marker written after it on stdout and stderr.
 """
 
 from __future__ import annotations
@@ -60,13 +61,18 @@ def _statm() -> tuple[int, int]:
     return int(size) * PAGE, int(resident) * PAGE
 
 
-def _peak_kb() -> int:
+def _status() -> dict[bytes, int]:
+    """This test's peak resident size (VmHWM), the threads now, and the memory now (VmSize, VmRSS), in kB:
+    one read of /proc/self/status."""
     try:
         data = os.pread(STATUS[0], 4096, 0)
-        at = data.index(b"VmHWM:")
-        return int(data[at + 6: data.index(b"kB", at)])
-    except (OSError, ValueError):
-        return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
+        fields = {}
+        for key in (b"VmHWM:", b"VmSize:", b"VmRSS:", b"Threads:"):
+            at = data.index(key) + len(key)
+            fields[key] = int(data[at: data.index(b"\n", at)].split()[0])
+        return fields
+    except (OSError, ValueError, IndexError):
+        return {b"VmHWM:": resource.getrusage(resource.RUSAGE_SELF).ru_maxrss}
 
 
 _IPC = {}
@@ -92,13 +98,9 @@ def sysv_objects() -> int:
     return count + as_int[0]
 
 
-def _clear_peak() -> None:
+def _clear_peak(fd: int) -> None:
     try:  # "5" resets the peak resident size (VmHWM): each test's own peak
-        fd = os.open("/proc/self/clear_refs", os.O_WRONLY)
-        try:
-            os.write(fd, b"5")
-        finally:
-            os.close(fd)
+        os.write(fd, b"5")
     except OSError:
         pass
 
@@ -126,7 +128,7 @@ class FreshState:
         # Compared in dict order, by identity; the streams (set anew for every test) compare as None.
         self.builtin_streams = [i for i, k in enumerate(builtins.__dict__) if k in STREAMS]
         self.builtin_values = self._builtin_values()
-        self.signals = {s: signal.getsignal(s) for s in SIGNALS}
+        self.signals = list(map(signal.getsignal, SIGNALS))
         self.limits = {r: resource.getrlimit(r) for r in LIMITS}
         self.environ = dict(os.environ._data)  # the bytes behind os.environ: compared without decoding
         me = os.getpid()
@@ -134,6 +136,10 @@ class FreshState:
         self.proc = {name: os.open(path, os.O_RDONLY) for name, path in (
             ("statm", "/proc/self/statm"), ("status", "/proc/self/status"),
             ("children", f"/proc/{me}/task/{me}/children"))}
+        try:
+            self.proc["clear_refs"] = os.open("/proc/self/clear_refs", os.O_WRONLY)
+        except OSError:
+            self.proc["clear_refs"] = -1
         STATM[0], STATUS[0] = self.proc["statm"], self.proc["status"]
         self.sys = (list(sys.path), list(sys.meta_path), list(sys.path_hooks), sys.excepthook, sys.displayhook)
         self.fds = self._fds()
@@ -170,17 +176,17 @@ class FreshState:
             io.open(0, "rb", closefd=False), encoding="utf-8", errors="surrogateescape")
         self.stdin.mode = "r"  # as io.open() sets it (FastIO templates read it)
 
-    def left_behind(self) -> str:
-        """Why this process cannot run another test ("" if it can)."""
+    def left_behind(self, status: dict[bytes, int]) -> str:
+        """Why this process cannot run another test ("" if it can); ``status``: ``_status()`` after the test."""
         try:
-            return self._left_behind()
+            return self._left_behind(status)
         except Exception as exc:  # noqa: BLE001 - anything we cannot check is not trusted
             return f"state check failed: {type(exc).__name__}"
 
-    def _left_behind(self) -> str:
-        if len(os.listdir("/proc/self/task")) != 1:
+    def _left_behind(self, status: dict[bytes, int]) -> str:
+        threads = status.get(b"Threads:")
+        if (threads if threads is not None else len(os.listdir("/proc/self/task"))) != 1:
             return "a thread is still running"
-        me = os.getpid()
         if os.pread(self.proc["children"], 64, 0).split():
             return "a child process is still running"
         if sys.stdin is not self.stdin or any(getattr(sys, n) is not getattr(sys, "__" + n + "__")
@@ -189,7 +195,7 @@ class FreshState:
         now = self._builtin_values()
         if len(now) != len(self.builtin_values) or any(map(operator.is_not, now, self.builtin_values)):
             return "a builtin was changed"
-        if any(signal.getsignal(s) is not h for s, h in self.signals.items()):
+        if any(map(operator.is_not, map(signal.getsignal, SIGNALS), self.signals)):
             return "a signal handler was changed"
         if signal.alarm(0) or signal.getitimer(signal.ITIMER_REAL) != (0.0, 0.0) or \
                 signal.getitimer(signal.ITIMER_VIRTUAL) != (0.0, 0.0) or signal.getitimer(signal.ITIMER_PROF) != (0.0, 0.0):
@@ -207,7 +213,8 @@ class FreshState:
             return "files were left in the scratch directory"
         if sysv_objects():
             return "SysV IPC objects were left"
-        if any(now > cap for now, cap in zip(_statm(), self.memory)):
+        memory = (status[b"VmSize:"] * 1024, status[b"VmRSS:"] * 1024) if b"VmRSS:" in status else _statm()
+        if any(now > cap for now, cap in zip(memory, self.memory)):
             gc.collect()
             if any(now > cap for now, cap in zip(_statm(), self.memory)):
                 return "memory was kept after the test"
@@ -258,33 +265,37 @@ def serve_tests(msg: dict, stdin_path: str, work_dir: str, shm_dir: str | None,
     compiled: list = [None]
     import time
 
-    for index in range(int(msg["index"]), int(msg["count"])):
-        fd = os.open(input_path(stdin_path, index), os.O_RDONLY)
+    first = int(msg["index"])
+    empty = str(msg["empty_stdin"])
+    for index in range(first, int(msg["count"])):
+        fd = os.open(input_path(stdin_path, 0, "empty") if empty[index] == "1" else input_path(stdin_path, index),
+                     os.O_RDONLY)
         os.dup2(fd, 0)
         os.close(fd)
         if functional:
             with open(input_path(stdin_path, index, "args"), "rb") as f:
                 msg["args"] = json.loads(f.read())
         state.restore()
-        _clear_peak()
+        _clear_peak(state.proc["clear_refs"])
         cpu0 = _cpu()
         # The kernel's own backstop for this test's CPU (the worker watches the whole cgroup every 20 ms).
         resource.setrlimit(resource.RLIMIT_CPU, (int(cpu0) + cpu_limit + 1, resource.RLIM_INFINITY))
-        os.write(3, b'{"start":%d}\n' % index)
+        if index == first:  # later tests' starts ride on the previous test's end line: one write, one wake-up less
+            os.write(3, b'{"start":%d}\n' % index)
         started = time.monotonic()
         status = execute(msg, compiled, _join_threads)
         _reap()
         wall, cpu = time.monotonic() - started, _cpu() - cpu0
-        peak = _peak_kb()
         _drop_module()
-        why = state.left_behind()
+        facts = _status()  # after the module's teardown, which may run the program's finalizers
+        why = state.left_behind(facts)
         nonce = "" if why else os.urandom(16).hex()
         if nonce:  # (with a replaced descriptor, the worker takes everything up to this process's end)
             marker = b"\0sstar-end-" + nonce.encode() + b"\0"
             _write_all(1, marker)
             _write_all(2, marker)
         os.write(3, json.dumps({"end": index, "exit": status, "cpu": round(cpu, 6), "wall": round(wall, 6),
-                                "rss_kb": peak, "retire": why, "nonce": nonce}).encode() + b"\n")
+                                "rss_kb": facts[b"VmHWM:"], "retire": why, "nonce": nonce}).encode() + b"\n")
         if why or (msg.get("stop_after_failure") and status != 0):
             os._exit(0)
     os._exit(0)

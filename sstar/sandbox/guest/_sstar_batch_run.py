@@ -16,6 +16,13 @@ from _sstar_batch import input_path
 from _sstar_os import cpu_seconds, kill_everything
 
 STDERR_KEEP = 8192
+MARKER_HOLD = 4 << 20
+NAP_S = 0.001
+"""Mid-batch, how long the worker lets the child's output gather after a wake-up: the child never waits for
+the worker, so reading every few tests at once instead of every line spares wake-ups (about three a
+trivial test before, each costing more than the line it brings). Never when a read was large (a program writing much is drained at full speed) or at the
+batch's last test (its end is noticed at once)."""
+BIG_READ = 16384
 
 
 def failed(result: dict) -> bool:
@@ -48,27 +55,31 @@ def run_batch(worker, msg: dict) -> dict:
 
 
 def _write_inputs(worker, msg: dict) -> list[str]:
-    """Every test's input in a read-only file of its own, before the first runs: no test waits for the worker."""
-    paths = []
+    """Every test's input in a read-only file of its own, before the first runs: no test waits for the worker.
+    Tests without standard input (functional ones) share one empty file; ``msg["empty_stdin"]``: which."""
+    paths, files = [], []
     functional = msg.get("mode") == "functional"
+    empty = msg["empty_stdin"] = "".join("0" if test.get("stdin") else "1" for test in msg["tests"])
+    if "1" in empty:
+        files.append((input_path(worker.stdin_path, 0, "empty"), b""))
     for index, test in enumerate(msg["tests"]):
-        items = [("in", test.get("stdin", "").encode("utf-8", "surrogatepass"))]
+        if empty[index] == "0":
+            files.append((input_path(worker.stdin_path, index), test["stdin"].encode("utf-8", "surrogatepass")))
         if functional:
-            items.append(("args", json.dumps(test.get("args", [])).encode()))
-        for kind, data in items:
-            path = input_path(worker.stdin_path, index, kind)
-            try:
-                os.unlink(path)
-            except FileNotFoundError:
-                pass
+            files.append((input_path(worker.stdin_path, index, "args"), json.dumps(test.get("args", [])).encode()))
+    for path, data in files:
+        try:
             fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o444)
-            try:
-                view = memoryview(data)
-                while view:
-                    view = view[os.write(fd, view):]
-            finally:
-                os.close(fd)
-            paths.append(path)
+        except FileExistsError:  # left by a batch that failed half way
+            os.unlink(path)
+            fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o444)
+        paths.append(path)
+        try:
+            view = memoryview(data)
+            while view:
+                view = view[os.write(fd, view):]
+        finally:
+            os.close(fd)
     return paths
 
 
@@ -79,7 +90,7 @@ def _one_child(worker, msg: dict, first: int) -> tuple[list[dict], str]:
     if standby is None:
         return ([failure["result"]], "") if "result" in failure else ([], failure["infra"])
     header = json.dumps({"mode": msg.get("mode"), "func_name": msg.get("func_name"), "limits": limits,
-                         "batch": True, "index": first, "count": len(tests),
+                         "batch": True, "index": first, "count": len(tests), "empty_stdin": msg["empty_stdin"],
                          "stop_after_failure": bool(msg.get("stop_after_failure"))}).encode()
     start = worker.hand_over(standby, header, msg["code"].encode("utf-8", "surrogatepass"))
     if start is None:
@@ -89,6 +100,17 @@ def _one_child(worker, msg: dict, first: int) -> tuple[list[dict], str]:
     finally:
         standby.close()
         worker.kernel.done(standby.cgroup)
+
+
+def _trim_stderr(buf: bytearray) -> None:
+    """Keep a flooded stderr's tail (tracebacks end there), but never an end marker not yet cut at: a test's
+    marker may be followed by the next test's flood before the worker reads the end line. (A program that
+    writes marker-like bytes itself keeps at most MARKER_HOLD of them, then loses its own marker.)"""
+    at = buf.find(b"\0sstar-end-")
+    if at < 0 or len(buf) - at > MARKER_HOLD:
+        del buf[: len(buf) - STDERR_KEEP]
+    elif at > STDERR_KEEP:
+        del buf[: at - STDERR_KEEP]
 
 
 def blank_result(**facts) -> dict:
@@ -110,6 +132,7 @@ class _Watch:
         self.stop = bool(msg.get("stop_after_failure"))
         self.index, self.results = first, []
         self.out, self.err, self.res = bytearray(), bytearray(), bytearray()
+        self.got = 0
         self.report: dict = {}
         self.infra = ""
         self.ready = False
@@ -117,11 +140,13 @@ class _Watch:
         self.children_fd = -1
         self._begin(start)
 
-    def _begin(self, now: float) -> None:
+    def _begin(self, now: float, oom_at: int | None = None) -> None:
         cgroup = self.standby.cgroup
         self.started, self.deadline = now, now + self.wall
         self.cpu_at = cgroup.cpu_seconds() if cgroup is not None else cpu_seconds(self.standby.pid)
-        self.oom_at = cgroup.oom_kills() if cgroup is not None else 0
+        if oom_at is None:
+            oom_at = cgroup.oom_kills() if cgroup is not None else 0
+        self.oom_at = oom_at
 
     def _cpu(self) -> float:
         cgroup = self.standby.cgroup
@@ -130,6 +155,7 @@ class _Watch:
     def _pump(self, fd: int) -> bool:
         """Read what the pipe holds now; False at its end."""
         buf = {self.standby.out_r: self.out, self.standby.err_r: self.err, self.standby.res_r: self.res}[fd]
+        got = self.got
         while True:
             try:
                 data = os.read(fd, 65536)
@@ -137,11 +163,14 @@ class _Watch:
                 return True
             if not data:
                 return False
+            self.got += len(data)
             buf += data
             if fd == self.standby.err_r and len(buf) > (1 << 20):
-                del buf[: len(buf) - STDERR_KEEP]  # keep the tail: tracebacks end there
+                _trim_stderr(buf)
             if len(buf) > self.out_cap + 65536:
                 return True  # over the cap: the caller stops the test
+            if self.got - got > (1 << 20):
+                return True  # the caller handles the lines (and the markers) now and then reads on
 
     def _lines(self) -> bool:
         """Handle the complete lines on the result pipe; True when this child is done."""
@@ -192,12 +221,14 @@ class _Watch:
         if end.get("retire") or result["memory_exceeded"] or result["output_exceeded"] \
                 or self.index + 1 >= len(self.tests) or (self.stop and failed(result)) or self._strays():
             return True
-        self.index += 1  # its clock starts at its start line, written before it runs
+        self.index += 1  # the end line also says that the next test starts: its clock starts now
+        self._begin(time.monotonic(), self.oom_seen)
         return False
 
     def _end_result(self, end: dict, out: bytes, err: bytes) -> dict:
         cgroup = self.standby.cgroup
-        memory = cgroup is not None and cgroup.oom_kills() > self.oom_at
+        self.oom_seen = cgroup.oom_kills() if cgroup is not None else 0
+        memory = cgroup is not None and self.oom_seen > self.oom_at
         cpu = float(end.get("cpu") or 0.0)
         status = end.get("exit")
         return self._record(out, err, exit_code=status if isinstance(status, int) else 1, cpu_s=cpu,
@@ -235,6 +266,7 @@ class _Watch:
         poller = select.poll()
         for fd in (s.out_r, s.err_r, s.res_r, pidfd):
             poller.register(fd, select.POLLIN)
+        live = {s.out_r, s.err_r, s.res_r}
         flags = {"timed_out": False, "cpu_exceeded": False, "output_exceeded": False, "memory_exceeded": False}
         exited = done = False
         next_check = time.monotonic() + 0.02
@@ -244,11 +276,20 @@ class _Watch:
                 if now >= self.deadline:
                     flags["timed_out"] = True
                     break
+                before = self.got  # bytes read (the buffers' lengths fall when stderr's head is dropped)
                 for fd, _ in poller.poll(min(self.deadline - now, 0.05) * 1000):
                     if fd == pidfd:
                         exited = True
-                    elif not self._pump(fd):
+                    elif fd in live and not self._pump(fd):
                         poller.unregister(fd)
+                        live.discard(fd)
+                if not exited and self.index + 1 < len(self.tests) and \
+                        self.got - before < BIG_READ:
+                    time.sleep(NAP_S)
+                    for fd in tuple(live):
+                        if not self._pump(fd):
+                            poller.unregister(fd)
+                            live.discard(fd)
                 if exited:  # what it wrote before it died is in the pipes
                     for fd in (s.out_r, s.err_r, s.res_r):
                         self._pump(fd)

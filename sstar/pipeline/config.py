@@ -80,7 +80,7 @@ class SStarConfig(BaseModel):
     synth_time_limit_s: float = Field(2.0, gt=0, description="CPU seconds per run on synthesized inputs.")
     synth_time_limits: int = Field(
         3, ge=0, description="[ours] Time limits on synthesized inputs after which a candidate is not run on the "
-        "rest (inputs go in rounds of 10; 0: run every candidate on every input).")
+        "rest (inputs go in rounds of 10, 20, 40, ...; 0: run every candidate on every input).")
     concurrency: int = Field(8, ge=1, description="Model requests in flight at once.")
     max_input_chars: int = Field(200_000, ge=100, description="Longest synthesized input kept.")
 

@@ -59,16 +59,19 @@ def request(code: str, problem: Problem, text: str, limits: Limits) -> ExecReque
 
 
 def run_matrix(codes: Sequence[str], problem: Problem, inputs: Sequence[str], sandbox: Sandbox,
-               limits: Limits, give_up_after: int = 0, chunk: int = 10) -> list[list[Outcome]]:
+               limits: Limits, give_up_after: int = 0, first_round: int = 10) -> list[list[Outcome]]:
     """``out[c][i]``: candidate c on input i, each round's runs in one batch over the sandbox's workers.
 
-    With ``give_up_after`` (> 0), inputs go in rounds of ``chunk``, and a candidate that has hit the time
-    limit on that many inputs is not run on later rounds (``skipped``): a program that loops forever on
-    small inputs would otherwise cost a whole time limit on each of them, and it is already told apart."""
+    With ``give_up_after`` (> 0), inputs go in rounds (``first_round`` inputs, then twice as many each
+    round: few rounds, so little waiting on the slowest program of a round), and a candidate that has hit
+    the time limit on that many inputs is not run on later rounds (``skipped``): a program that loops
+    forever on small inputs would otherwise cost a whole time limit on each of them, and it is already
+    told apart."""
     out: list[list[Outcome]] = [[] for _ in codes]
-    step = chunk if give_up_after > 0 else max(1, len(inputs))
-    for start in range(0, len(inputs), step):
+    start, step = 0, first_round if give_up_after > 0 else max(1, len(inputs))
+    while start < len(inputs):
         texts = inputs[start:start + step]
+        start, step = start + step, step * 2
         active = [c for c in range(len(codes)) if not give_up_after or
                   sum(o.status is Status.TIME_LIMIT for o in out[c]) < give_up_after]
         results = sandbox.run_many([request(codes[c], problem, text, limits) for c in active for text in texts])

@@ -19,7 +19,7 @@ def _problem() -> Problem:
 def test_a_program_that_keeps_timing_out_is_skipped_on_later_rounds(sandbox):
     inputs = [str(k) for k in range(1, 25)]  # every one of them loops forever in the second program
     limits = Limits(time_s=0.3)
-    out = run_matrix([ECHO, LOOPS_ON_SMALL], _problem(), inputs, sandbox, limits, give_up_after=2, chunk=5)
+    out = run_matrix([ECHO, LOOPS_ON_SMALL], _problem(), inputs, sandbox, limits, give_up_after=2, first_round=5)
     assert [o.output for o in out[0]] == [str(2 * k) for k in range(1, 25)]
     statuses = [o.status for o in out[1]]
     assert statuses[:5] == [Status.TIME_LIMIT] * 5  # the first round runs in full
@@ -31,7 +31,7 @@ def test_a_program_that_keeps_timing_out_is_skipped_on_later_rounds(sandbox):
 
 def test_a_program_under_the_budget_is_run_on_every_input(sandbox):
     inputs = ["1", "150", "200", "300", "5", "400", "500"]  # two time limits, then answers
-    out = run_matrix([LOOPS_ON_SMALL], _problem(), inputs, sandbox, Limits(time_s=0.3), give_up_after=3, chunk=2)
+    out = run_matrix([LOOPS_ON_SMALL], _problem(), inputs, sandbox, Limits(time_s=0.3), give_up_after=3, first_round=2)
     assert [o.status for o in out[0]] == [Status.TIME_LIMIT, Status.OK, Status.OK, Status.OK, Status.TIME_LIMIT,
                                           Status.OK, Status.OK]
 

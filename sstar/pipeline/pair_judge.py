@@ -243,12 +243,16 @@ class ModelPairJudge:
     @staticmethod
     def _undecided(rule: Rule, how: str, inputs, out_a, out_b, valid) -> PairVerdict:
         differing = _differing(inputs, out_a, out_b, valid, len(inputs)) or \
-            [k for k, ok in enumerate(valid) if ok and out_a[k].signature != out_b[k].signature
-             and Status.SKIPPED not in (out_a[k].status, out_b[k].status)]
+            [k for k, ok in enumerate(valid) if ok and _both_ran_apart(out_a[k], out_b[k])]
         if not differing:
             return PairVerdict(PairDecision.NONE, rule, how)
         k = differing[0]
         return PairVerdict(PairDecision.NONE, rule, how, inputs[k], _shown(out_a[k]), _shown(out_b[k]))
+
+
+def _both_ran_apart(a: Outcome, b: Outcome) -> bool:
+    """Both programs ran on the input (neither ``skipped``) and behaved differently there."""
+    return a.signature != b.signature and Status.SKIPPED not in (a.status, b.status)
 
 
 def _differing(inputs: Sequence[str], out_a: Sequence[Outcome], out_b: Sequence[Outcome], valid: Sequence[bool],
@@ -256,8 +260,7 @@ def _differing(inputs: Sequence[str], out_a: Sequence[Outcome], out_b: Sequence[
     """Valid inputs where the two differ and at least one answers: pair-written ones first, both answering
     before one failing, then shortest."""
     keys = [k for k, ok in enumerate(valid)
-            if ok and out_a[k].signature != out_b[k].signature and (out_a[k].ok or out_b[k].ok)
-            and Status.SKIPPED not in (out_a[k].status, out_b[k].status)]
+            if ok and _both_ran_apart(out_a[k], out_b[k]) and (out_a[k].ok or out_b[k].ok)]
     return sorted(keys, key=lambda k: (k < first_new, not (out_a[k].ok and out_b[k].ok), len(inputs[k])))
 
 

@@ -4,7 +4,7 @@ Which parts are the paper's and which are ours: ``pair_inputs``, the judge
 reading both programs, asking in both orders, ``debug_context=all`` and
 ``judge_sees_code`` follow S* (arXiv 2502.14382) and its reference code;
 ``hypothesis_inputs``, ``shrink_steps``, ``decide_by_crash``,
-``decide_by_time_limit``, ``judge_expected_output`` and clustering before
+``decide_by_time_limit``, ``decide_by_agreement``, ``judge_expected_output`` and clustering before
 judging are sstar's additions, each an option with an off switch.
 """
 
@@ -73,6 +73,9 @@ class SStarConfig(BaseModel):
     decide_by_time_limit: bool = Field(
         True, description="[ours] A time limit on a valid input where the other program finishes within a quarter "
         "of the limit decides the pair without the judge.")
+    decide_by_agreement: bool = Field(
+        True, description="[ours] With no judge model: a pair is decided by the other candidates' outputs on the "
+        "valid inputs where the two differ (each run that matches one side's output is a vote for it).")
     tournament: TournamentMode = Field(TournamentMode.CHAMPION, description="[ours] Which pairs of clusters meet.")
     max_clusters: int = Field(8, ge=1, description="Largest clusters compared pairwise (the rest cannot win).")
     shrink_steps: int = Field(24, ge=0, description="[ours] Executions spent shrinking each distinguishing input.")

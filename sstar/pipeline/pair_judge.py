@@ -8,8 +8,11 @@ answers in both orders -- a consistent win is a decision, a consistent tie is
 a tie, anything else is no decision. Before any model call, two execution
 rules (ours, each an option) may decide: a crash on a valid input where the
 other program answers, and a time limit where the other finishes within a
-quarter of the limit. Tests replace the whole step with a fake
-:class:`PairJudge` and need no sandbox.
+quarter of the limit. With no judge model, a third rule may decide: on the
+valid inputs where the two differ, which side the other candidates' outputs
+agree with (each matching run a vote: the execution-based vote of MBR-exec,
+Shi et al. 2022, applied to one pair). Tests replace the whole step with a
+fake :class:`PairJudge` and need no sandbox.
 """
 
 from __future__ import annotations
@@ -17,7 +20,7 @@ from __future__ import annotations
 import logging
 import re
 from dataclasses import dataclass, field
-from typing import Awaitable, Callable, Optional, Protocol, Sequence
+from typing import Awaitable, Callable, Mapping, Optional, Protocol, Sequence
 
 from ..fences import extract_blocks
 from ..models.protocol import Stage
@@ -75,6 +78,8 @@ class Pair:
     out_a: Sequence[Outcome]
     out_b: Sequence[Outcome]
     valid: Sequence[bool]
+    others: Sequence[Mapping[str, int]] = ()
+    """Per input: how many candidates outside the pair's two clusters answered with each output signature."""
 
 
 @dataclass(frozen=True)
@@ -123,6 +128,32 @@ def execution_rule(inputs: Sequence[str], out_a: Sequence[Outcome], out_b: Seque
                        inputs[k], _shown(out_a[k]), _shown(out_b[k]))
 
 
+def agreement_rule(inputs: Sequence[str], out_a: Sequence[Outcome], out_b: Sequence[Outcome], valid: Sequence[bool],
+                   others: Sequence[Mapping[str, int]]) -> Optional[PairVerdict]:
+    """A decision by the other candidates' votes on the valid inputs where the pair differs: each run of
+    another candidate whose output matches one side's answer there counts for that side. Independent
+    programs are seldom wrong in the same way, so the answer more of them give is more likely right."""
+    votes = {"A": 0, "B": 0}
+    best: dict[str, tuple[int, int]] = {}  # side -> (its margin on one input, that input): the input shown
+    for k in _differing(inputs, out_a, out_b, valid, len(inputs)):
+        if k >= len(others):
+            continue
+        count = {"A": others[k].get(out_a[k].signature, 0) if out_a[k].ok else 0,
+                 "B": others[k].get(out_b[k].signature, 0) if out_b[k].ok else 0}
+        for side, rival in (("A", "B"), ("B", "A")):
+            votes[side] += count[side]
+            margin = count[side] - count[rival]
+            if margin > best.get(side, (0, -1))[0]:
+                best[side] = (margin, k)
+    if votes["A"] == votes["B"]:
+        return None
+    side = "A" if votes["A"] > votes["B"] else "B"
+    k = best[side][1]  # the side with more votes in all has a positive margin on some input
+    return PairVerdict(PairDecision.A if side == "A" else PairDecision.B, Rule.AGREEMENT,
+                       f"agreement: where the two differ, {votes['A']} runs of other candidates match A's output and "
+                       f"{votes['B']} match B's", inputs[k], _shown(out_a[k]), _shown(out_b[k]))
+
+
 def normalize_output(problem: Problem, text: str) -> Optional[str]:
     import json
 
@@ -153,7 +184,8 @@ class ModelPairJudge:
         if ruled is not None:
             return ruled
         if self.ask is None:
-            return self._undecided(Rule.NO_MODEL, "no model to judge", inputs, out_a, out_b, valid)
+            voted = agreement_rule(inputs, out_a, out_b, valid, pair.others) if c.decide_by_agreement else None
+            return voted or self._undecided(Rule.NO_MODEL, "no model to judge", inputs, out_a, out_b, valid)
         new: list[SynthesizedInput] = []
         if c.pair_inputs:
             new = await self._pair_inputs(problem, pair, inputs, out_a, out_b, valid)

@@ -99,6 +99,7 @@ class Rule(str, enum.Enum):
     JUDGE_DISAGREED = "judge_disagreed"
     JUDGE_UNREADABLE = "judge_unreadable"  #: no ``ANSWER:`` line it could read
     JUDGE_FAILED = "judge_failed"  #: the judge model's request failed (server down, errors)
+    AGREEMENT = "agreement"  #: no judge model: the other candidates' outputs, where the pair differs, side with one
     NO_MODEL = "no_model"
     NO_COMPARABLE_INPUT = "no_comparable_input"  #: they differ only where one or both fail, and no rule decides
 
@@ -108,6 +109,7 @@ class DecidedBy(str, enum.Enum):
 
     JUDGE = "judge"  #: the chosen program won at least one pair by the judge model
     EXECUTION = "execution"  #: it won pairs by execution rules only (crash, time limit)
+    AGREEMENT = "agreement"  #: it won a pair by the other candidates' agreement (no judge model), none by a judge
     TIE_BREAK = "tie_break"  #: nothing decided for it: cluster size, then speed, then index
     MAJORITY = "majority"  #: ``--selection majority``: its cluster is strictly the largest
     RANDOM = "random"  #: ``--selection random``

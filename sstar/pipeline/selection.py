@@ -10,6 +10,7 @@ else nothing. Programs that cannot run rank below every runnable one.
 from __future__ import annotations
 
 import ast
+from collections import Counter
 from dataclasses import dataclass
 from typing import Awaitable, Callable, Optional, Sequence
 
@@ -55,6 +56,25 @@ def valid_inputs(matrix: list[list[Outcome]], checked: Sequence[bool] = ()) -> l
     return out
 
 
+def tally(matrix: list[list[Outcome]], valid: Sequence[bool]) -> list[Counter]:
+    """Per input: how many candidates answered with each output signature (valid inputs; failures are no answer)."""
+    return [Counter(row[k].signature for row in matrix if row[k].ok) if ok else Counter()
+            for k, ok in enumerate(valid)]
+
+
+def _others(counts: Sequence[Counter], a: Cluster, b: Cluster, out_a: Sequence[Outcome],
+            out_b: Sequence[Outcome]) -> list[Counter]:
+    """``counts`` without the pair's own clusters (members share their rep's signature on every valid input)."""
+    others = []
+    for k, count in enumerate(counts):
+        left = Counter(count)
+        for size, outcome in ((a.size, out_a[k]), (b.size, out_b[k])):
+            if outcome.ok and left[outcome.signature]:
+                left[outcome.signature] -= size
+        others.append(+left)
+    return others
+
+
 def cluster(candidates: Sequence[int], matrix: list[list[Outcome]], valid: Sequence[bool]) -> list[Cluster]:
     """Candidates with identical behaviour on every valid input; largest first, then fewest failures, then fastest."""
     groups: dict[tuple, list[int]] = {}
@@ -97,13 +117,14 @@ _POINTS = {PairDecision.A: (1.0, 0.0), PairDecision.B: (0.0, 1.0), PairDecision.
 async def tournament(problem: Problem, clusters: list[Cluster], inputs: Sequence[str], reps: dict[int, list[Outcome]],
                      valid: Sequence[bool], codes: dict[int, str], judge: PairJudge,
                      on_comparison: Callable[[Comparison], None] = lambda c: None,
-                     mode: TournamentMode = TournamentMode.CHAMPION,
+                     mode: TournamentMode = TournamentMode.CHAMPION, counts: Sequence[Counter] = (),
                      ) -> tuple[int, list[float], list[Comparison], list[SynthesizedInput]]:
     """The winning cluster, each cluster's points, the comparisons made and the inputs written for pairs.
 
     ``round_robin``: every pair, most points wins; a pair that cannot change who leads is skipped.
     ``champion``: the largest cluster meets each other one in rank order and the pair's winner stays
     (a tie or no decision keeps it): one comparison per cluster instead of one per pair.
+    ``counts`` (:func:`tally`) lets the judge see what the candidates outside the pair answered.
     """
     scores = [0.0] * len(clusters)
     comparisons: list[Comparison] = []
@@ -111,8 +132,9 @@ async def tournament(problem: Problem, clusters: list[Cluster], inputs: Sequence
 
     async def play(a: int, b: int) -> PairDecision:
         ra, rb = clusters[a].rep, clusters[b].rep
+        others = _others(counts, clusters[a], clusters[b], reps[ra], reps[rb]) if counts else ()
         verdict = await judge.decide(problem, Pair(a, b, ra, rb, codes[ra], codes[rb], inputs, reps[ra], reps[rb],
-                                                   valid))
+                                                   valid, others))
         points = _POINTS[verdict.decision]
         scores[a] += points[0]
         scores[b] += points[1]
@@ -160,8 +182,10 @@ def explain(chosen: int, clusters: Sequence[Cluster], comparisons: Sequence[Comp
     told_apart = {m for k in decided_with for m in clusters[k].members}
     rep = clusters[chosen].rep
     undistinguished = tuple(sorted(m for m in all_kept if m != rep and m not in told_apart))
-    if any(rule not in _BY_EXECUTION for rule in won_by):
+    if any(rule not in _BY_EXECUTION + (Rule.AGREEMENT,) for rule in won_by):
         return DecidedBy.JUDGE, undistinguished
+    if Rule.AGREEMENT in won_by:
+        return DecidedBy.AGREEMENT, undistinguished
     if won_by:
         return DecidedBy.EXECUTION, undistinguished
     return DecidedBy.TIE_BREAK, undistinguished

@@ -31,7 +31,7 @@ from .extract import extract_code
 from .pair_judge import ModelPairJudge, PairJudge
 from .records import (Candidate, Comparison, DecidedBy, RoundRecord, RoundVerdict, SolveResult, SynthesizedInput,
                       TestRecord)
-from .selection import cluster, explain, judge_programs, pick, runnable, tournament, valid_inputs
+from .selection import cluster, explain, judge_programs, pick, runnable, tally, tournament, valid_inputs
 from .shrink import shrink_input
 
 log = logging.getLogger(__name__)
@@ -224,7 +224,7 @@ class SStar:
         judge = self.pair_judge(run, [cands[g.rep].code for g in top], limits)
         winner, _, run.comparisons, written = await tournament(
             run.problem, top, inputs, reps, [ok for ok, _ in valid], {g.rep: cands[g.rep].code for g in top}, judge,
-            lambda rec: self.on_event("comparison", rec.to_dict()), c.tournament)
+            lambda rec: self.on_event("comparison", rec.to_dict()), c.tournament, tally(matrix, [ok for ok, _ in valid]))
         run.inputs += written
         run.decided_by, run.undistinguished = explain(winner, groups, run.comparisons, kept)
         return top[winner].rep

@@ -10,6 +10,8 @@ from .records import SolveResult
 PHRASES = {
     "judge": "decided by the judge model",
     "execution": "decided by execution (the other side crashed, or ran out of time, on a valid input)",
+    "agreement": "decided by agreement (no judge model): where the finalists differ, more of the other "
+                 "candidates gave its output",
     "tie_break": "UNDECIDED: no comparison told the finalists apart; chosen by a tie-break",
     "majority": "decided by majority: its cluster of identically behaving candidates is strictly the largest",
     "random": "chosen at random among the candidates kept (--selection random)",

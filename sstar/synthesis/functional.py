@@ -79,12 +79,12 @@ def build_specs(problem: Problem) -> list[ArgSpec]:
             spec.hi = elem.hi if elem.hi is not None else (max(max(nums), 10) if nums else 10)
         if kind == "str":
             chars = "".join(sorted({c for v in leaves if isinstance(v, str) for c in v}))
-            spec.alphabet = alphabets.get(name) or chars or string.ascii_lowercase
+            spec.alphabet = alphabets.get(name) or _widened(chars)
             str_lengths = [len(v) for v in leaves if isinstance(v, str)]
             key = (name, "len2") if depth else (name, "len")
             b = bounds.get(key, Bound(None, None))
             spec.extras["str_lo"] = b.lo if b.lo is not None else (min(str_lengths) if str_lengths else 1)
-            spec.extras["str_hi"] = b.hi if b.hi is not None else (max(str_lengths) if str_lengths else SMALL)
+            spec.extras["str_hi"] = b.hi if b.hi is not None else max(max(str_lengths, default=0), SMALL)
         if depth:
             lengths = [n for value in values for n in _lengths(value, 1)]
             b = bounds.get((name, "len"), Bound(None, None))
@@ -102,6 +102,16 @@ def build_specs(problem: Problem) -> list[ArgSpec]:
         specs.append(spec)
     _alias_sizes(specs, bounds)
     return specs
+
+
+def _widened(chars: str) -> str:
+    """An alphabet nothing states, from the samples' characters: letters of one case are taken as that
+    case's alphabet when the samples show fewer than three (samples such as "" and "x" would otherwise
+    make every drawn string a run of one letter); digits, symbols and mixed cases are kept as they are."""
+    for letters in (string.ascii_lowercase, string.ascii_uppercase):
+        if chars and set(chars) <= set(letters) and len(chars) < 3:
+            return "".join(sorted(set(chars) | set(letters[:3])))
+    return chars or string.ascii_lowercase
 
 
 def _alias_sizes(specs: list[ArgSpec], bounds: dict) -> None:

@@ -9,7 +9,7 @@ import pytest
 
 from ..conftest import PROBLEMS, REFERENCE
 from ..models.fake_openai import FakeOpenAI
-from ..pipeline.test_sstar import GOOD, PROBLEM, SUBTLE, oracle
+from ..pipeline.test_sstar import GOOD, PROBLEM, SUBTLE, WRONG_THREE_WAYS, oracle
 from sstar.models import Stage
 
 
@@ -94,6 +94,20 @@ def test_select_json_with_no_model(problem_file, tmp_path):
     data = json.loads(proc.stdout)
     assert data["index"] in (0, 1) and data["path"] == paths[data["index"]]
     assert len(data["clusters"]) == 2 and data["usage"]["total"]["calls"] == 0
+
+
+def test_select_with_no_model_says_agreement_decided_and_the_rule_can_be_switched_off(problem_file, tmp_path):
+    paths = []
+    for k, code in enumerate((*WRONG_THREE_WAYS, GOOD)):
+        (tmp_path / f"c{k}.py").write_text(code)
+        paths.append(str(tmp_path / f"c{k}.py"))
+    proc = sstar("select", str(problem_file), *paths, "--model", "none", "--json")
+    assert proc.returncode == 0, proc.stderr[-2000:]
+    data = json.loads(proc.stdout)
+    assert data["index"] == 3 and data["decided_by"] == "agreement"
+    proc = sstar("select", str(problem_file), *paths, "--model", "none", "--set", "decide_by_agreement=false")
+    assert proc.returncode == 0, proc.stderr[-2000:]
+    assert "UNDECIDED" in proc.stderr
 
 
 def test_select_on_a_sample_problem_with_a_missing_file(tmp_path):

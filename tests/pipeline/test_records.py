@@ -33,3 +33,10 @@ def test_a_trace_written_before_the_derivation_still_reads():
     assert record.to_dict() == old
     with pytest.raises(ValueError):
         RoundVerdict("accepted_maybe")
+
+
+def test_every_way_a_choice_can_be_decided_has_its_own_phrase():
+    from sstar.pipeline.records import DecidedBy
+    from sstar.pipeline.summary import PHRASES
+
+    assert set(PHRASES) == {d.value for d in DecidedBy}

@@ -262,3 +262,58 @@ def test_the_predicted_output_decides_when_it_matches_one_side_and_is_evidence_o
     verdict = _decide(_model_judge(ask, lambda code, text: OK("9" if code == "code A" else "4"), expected=True))
     assert verdict.rule is Rule.JUDGE and verdict.decision is PairDecision.B
     assert "prediction of the correct output" in ask.prompts[-1][1] and "13" in ask.prompts[-1][1]
+
+
+def test_agreement_counts_the_other_candidates_runs_where_the_pair_differs():
+    from collections import Counter
+
+    from sstar.pipeline.pair_judge import agreement_rule
+
+    inputs = ["x", "y", "z"]
+    out_a, out_b = [OK("1"), OK("2"), OK("5")], [OK("1"), OK("3"), CRASH]
+    # On "y" two other runs answered 2 (A's) and one 3 (B's); on "z" one answered 5. "x" is not a difference.
+    others = [Counter({"ok:1": 9}), Counter({"ok:2": 2, "ok:3": 1}), Counter({"ok:5": 1})]
+    verdict = agreement_rule(inputs, out_a, out_b, [True, True, True], others)
+    assert verdict.decision is PairDecision.A and verdict.rule is Rule.AGREEMENT and verdict.input == "y"
+    assert "3 runs of other candidates match A's output and 1 match B's" in verdict.how
+    # An invalid input casts no votes; equal votes decide nothing; no other candidates, nothing.
+    assert agreement_rule(inputs, out_a, out_b, [True, True, False], others).decision is PairDecision.A
+    assert agreement_rule(inputs, out_a, out_b, [True, False, True], others).decision is PairDecision.A
+    assert agreement_rule(inputs, out_a, out_b, [True, True, True],
+                          [Counter(), Counter({"ok:2": 1, "ok:3": 1}), Counter()]) is None
+    assert agreement_rule(inputs, out_a, out_b, [True, True, True], ()) is None
+    swapped = agreement_rule(inputs, out_b, out_a, [True, True, True], others)
+    assert swapped.decision is PairDecision.B and swapped.input == "y"
+
+
+def test_the_tournament_shows_the_judge_only_the_runs_of_candidates_outside_the_pair():
+    from sstar.pipeline.selection import tally
+
+    matrix = [[OK("1"), OK("7")], [OK("1"), OK("7")], [OK("2"), OK("7")], [OK("1"), OK("8")], [CRASH, OK("8")]]
+    valid = [True, True]
+    groups = cluster([0, 1, 2, 3, 4], matrix, valid)
+    assert [g.members for g in groups] == [[0, 1], [2], [3], [4]]
+    counts = tally(matrix, valid)
+    assert counts[0] == {"ok:1": 3, "ok:2": 1} and counts[1] == {"ok:7": 3, "ok:8": 2}
+
+    class Seen(FakeJudge):
+        async def decide(self, problem, pair):
+            self.others = getattr(self, "others", []) + [pair.others]
+            return await super().decide(problem, pair)
+
+    judge = Seen({})
+    reps = {g.rep: matrix[g.rep] for g in groups}
+    asyncio.run(tournament(None, groups, ["x", "y"], reps, valid, {g.rep: "" for g in groups}, judge,
+                           mode=TournamentMode.CHAMPION, counts=counts))
+    # Cluster [0, 1] against [2]: left are 3 (answers 1, 8) and 4 (crashes, answers 8).
+    assert judge.asked[0] == (0, 1) and judge.others[0] == [{"ok:1": 1}, {"ok:8": 2}]
+
+
+def test_a_win_by_agreement_is_said_and_outranks_execution_but_not_the_judge():
+    groups = _clusters(1, 1, 1)
+    _, comps, _ = _play(groups, FakeJudge({(0, 1): (PairDecision.A, Rule.AGREEMENT),
+                                           (0, 2): (PairDecision.A, Rule.CRASH)}), TournamentMode.CHAMPION)
+    assert explain(0, groups, comps, [0, 1, 2]) == (DecidedBy.AGREEMENT, ())
+    _, comps, _ = _play(groups, FakeJudge({(0, 1): (PairDecision.A, Rule.AGREEMENT),
+                                           (0, 2): (PairDecision.A, Rule.JUDGE)}), TournamentMode.CHAMPION)
+    assert explain(0, groups, comps, [0, 1, 2])[0] is DecidedBy.JUDGE

@@ -198,6 +198,29 @@ def test_select_with_no_model_uses_inputs_clusters_and_ties(sandbox):
     assert result.candidates[3].passes_public is False
 
 
+# Three programs, each wrong in its own way (all pass the public tests), and the right one last.
+WRONG_THREE_WAYS = (
+    SUBTLE,
+    "class Solution:\n    def largest(self, nums):\n        return nums[0] if len(nums) == 4 else max(nums)\n",
+    "class Solution:\n    def largest(self, nums):\n        return nums[0] + 1 if len(nums) == 1 else max(nums)\n",
+)
+
+
+def test_with_no_model_the_other_candidates_agreement_decides_pairs_where_majority_cannot(sandbox):
+    pool = [*WRONG_THREE_WAYS, GOOD]
+    result = sstar.select(PROBLEM, pool, model=None, sandbox=sandbox)
+    assert len(result.clusters) == 4  # every program its own cluster: no majority
+    assert result.chosen_index == 3 and result.decided_by is DecidedBy.AGREEMENT
+    decided = [c for c in result.comparisons if c.decision is not PairDecision.NONE]
+    assert decided and all(c.rule is Rule.AGREEMENT for c in decided)
+    assert json.loads(json.dumps(result.to_dict()))["decided_by"] == "agreement"
+    majority = sstar.select(PROBLEM, pool, model=None, sandbox=sandbox,
+                            config=SStarConfig(selection=SelectionMethod.MAJORITY))
+    assert majority.decided_by is DecidedBy.TIE_BREAK
+    off = sstar.select(PROBLEM, pool, model=None, sandbox=sandbox, config=SStarConfig(decide_by_agreement=False))
+    assert off.decided_by is DecidedBy.TIE_BREAK and all(c.rule is Rule.NO_MODEL for c in off.comparisons)
+
+
 def test_candidates_failing_the_public_tests_are_left_out_whatever_their_position(sandbox):
     result = sstar.select(PROBLEM, [FAILS_PUBLIC, SUBTLE, FAILS_PUBLIC, GOOD], model=script(), sandbox=sandbox,
                           config=config(model_inputs=0))

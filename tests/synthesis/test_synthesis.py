@@ -63,3 +63,22 @@ def test_model_inputs_are_parsed_validated_and_deduplicated():
     assert parse_model_inputs(answer, problem, 2, 1000) == ["[1, 2, 3]\n2", "[7]\n1"]
     stdin_problem = load_problem(PROBLEMS / "cf_fox_cheese.json")
     assert parse_model_inputs("```input\n15 20\n```\n```input\n15 20  \n```", stdin_problem, 0, 1000) == ["15 20\n"]
+
+
+def test_a_string_argument_nothing_bounds_gets_more_than_the_samples_letters_and_lengths():
+    # HumanEval-style: no constraints, public inputs "" and "x". Drawing only from the samples' letters and
+    # lengths gave nothing but "" and "x" again: no input beyond the public tests.
+    from sstar.problem import Problem, TestCase, TestType
+
+    starter = "def make_palindrome(string: str) -> str:\n    \"\"\" Shortest palindrome starting with string \"\"\"\n"
+    problem = Problem(question_id="p", question_content=starter, starter_code=starter,
+                      metadata={"func_name": "make_palindrome"},
+                      public_test_cases=tuple(TestCase(input=json.dumps(s), output=json.dumps(s),
+                                                       testtype=TestType.FUNCTIONAL) for s in ("", "x")))
+    drawn = [json.loads(t) for t in hypothesis_inputs(problem, 30, seed=0)]
+    assert len(set(drawn) - {"", "x"}) >= 10
+    assert max(map(len, drawn)) > 1 and len({c for s in drawn for c in s}) >= 3
+    # Letters the samples do show are kept, and binary-looking samples stay binary.
+    binary = problem.model_copy(update={"public_test_cases": tuple(
+        TestCase(input=json.dumps(s), output="1", testtype=TestType.FUNCTIONAL) for s in ("0110", "1"))})
+    assert {c for t in hypothesis_inputs(binary, 30, seed=0) for c in json.loads(t)} <= {"0", "1"}

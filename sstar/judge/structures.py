@@ -103,7 +103,7 @@ def __sstar_structures(name, params, returns, limit):
     def serialize(node, kind):
         if node is None:
             return []
-        seen, out = set(), []
+        seen, out = {}, []  # id -> node: the node kept alive, so that its id cannot be reused by another
         if kind == "list":
             while node is not None:
                 if id(node) in seen:
@@ -111,7 +111,7 @@ def __sstar_structures(name, params, returns, limit):
                                          "earlier node)" % len(out))
                 if len(out) >= limit:
                     raise StructureError("the returned linked list has more than %d nodes" % limit)
-                seen.add(id(node))
+                seen[id(node)] = node
                 out.append(node.val)
                 node = node.next
             return out
@@ -126,7 +126,7 @@ def __sstar_structures(name, params, returns, limit):
                                      "shared subtree)")
             if len(seen) >= limit:
                 raise StructureError("the returned tree has more than %d nodes" % limit)
-            seen.add(id(node))
+            seen[id(node)] = node
             out.append(node.val)
             queue.append(node.left)
             queue.append(node.right)
@@ -230,11 +230,11 @@ def node_kinds(starter_code: str, func_name: str) -> NodeKinds:
 
 
 @functools.lru_cache(maxsize=64)
-def with_structures(code: str, func_name: str, kinds: NodeKinds) -> str:
+def with_structures(code: str, func_name: str, kinds: NodeKinds, max_nodes: int = MAX_NODES) -> str:
     """``code`` with the wrapper that builds and serializes the structures ``kinds`` names (unchanged when
     it names none). Appended, so the program's line numbers stay what they are."""
     if not kinds:
         return code
     return (f"{code}\n\nexec({_LOOKUP})\n"
-            f"__sstar_structures({func_name!r}, {list(kinds.params)!r}, {kinds.returns!r}, {MAX_NODES})\n"
+            f"__sstar_structures({func_name!r}, {list(kinds.params)!r}, {kinds.returns!r}, {max_nodes})\n"
             "del __sstar_structures\n")

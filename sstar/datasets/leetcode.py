@@ -37,16 +37,16 @@ def _helpers(tree: ast.Module) -> dict[str, tuple[str, str]]:
     Problems on linked lists and trees define, at the top of ``test``, lambdas that build the argument
     from its list encoding (``_f1 = lambda lst: ListNode(lst[0], _f1(lst[1:])) if lst else None``) and
     turn the returned object back (``_f2 = lambda node: [node.val] + _f2(node.next) if node else []``).
-    They are read, never run: ``encode`` builds a ``ListNode``/``TreeNode``, ``decode`` walks one."""
+    They are read, never run: ``encode`` names the ``ListNode``/``TreeNode`` class, ``decode`` walks a node's links."""
     found = {}
     for stmt in tree.body:
         if not (isinstance(stmt, ast.Assign) and isinstance(stmt.value, ast.Lambda)
                 and isinstance(stmt.targets[0], ast.Name)):
             continue
-        calls = {n.func.id for n in ast.walk(stmt.value) if isinstance(n, ast.Call) and isinstance(n.func, ast.Name)}
+        names = {n.id for n in ast.walk(stmt.value) if isinstance(n, ast.Name)}
         attrs = {n.attr for n in ast.walk(stmt.value) if isinstance(n, ast.Attribute)}
         for cls, kind, walks in (("ListNode", "list", {"next"}), ("TreeNode", "tree", {"left", "right"})):
-            if cls in calls:
+            if cls in names:
                 found[stmt.targets[0].id] = ("encode", kind)
             elif walks & attrs and "val" in attrs:
                 found[stmt.targets[0].id] = ("decode", kind)

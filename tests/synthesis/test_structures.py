@@ -160,3 +160,44 @@ def test_distinct_values_from_a_range_far_wider_than_the_count():
     for lo, hi, n in ((1, 10**9, 200_000), (1, 10, 10), (-5, 5, 3), (0, 2**40, 1000)):
         values = distinct_ints(rng, lo, hi, n)
         assert len(values) == n == len(set(values)) and all(lo <= v <= hi for v in values)
+
+
+def test_synthesized_list_and_tree_inputs_run_as_nodes_and_come_back_as_lists(sandbox):
+    from sstar.pipeline.execution import Status, run_matrix
+    from sstar.sandbox.protocol import Limits
+
+    text = ("Constraints:\n\n * The number of nodes in the tree is in the range [1, 2000].\n"
+            " * -100 <= Node.val <= 100")
+    problem = functional(text, "root: Optional[TreeNode]", "[3, 1, 4, null, 2]")
+    problem = problem.model_copy(update={"starter_code": problem.starter_code.replace("):", ") -> Optional[TreeNode]:")})
+    made, _ = synthesize(problem, 20, 0)
+    inputs = [g.text for g in made if g.checked]
+    # Mirror image: a correct program; the "shared" one hangs a subtree under both sides (not a tree any more).
+    mirror = ("class Solution:\n    def solve(self, root):\n        if root:\n"
+              "            root.left, root.right = self.solve(root.right), self.solve(root.left)\n        return root\n")
+    shared = "class Solution:\n    def solve(self, root):\n        root.right = root.left\n        return root\n"
+    good, bad = run_matrix([mirror, shared], problem, inputs, sandbox, Limits())
+    assert len(inputs) >= 10 and all(o.status is Status.OK for o in good), [o.status for o in good]
+    for text, outcome in zip(inputs, good):
+        assert json.loads(outcome.output) == mirrored(json.loads(text))
+    assert any(o.status is Status.RUNTIME_ERROR for o in bad)
+
+
+def mirrored(encoded: list) -> list:
+    """LeetCode's level-order encoding of the mirror image of the tree ``encoded`` encodes (a reference
+    written independently of the sandbox's wrapper: nested tuples, recursion)."""
+    nodes, i, queue = {0: [encoded[0], None, None]}, 1, [0]
+    for node in queue:
+        for side in (1, 2):
+            if i < len(encoded) and encoded[i] is not None:
+                nodes[i] = [encoded[i], None, None]
+                nodes[node][side] = i
+                queue.append(i)
+            i += 1
+    out, level = [], [0]
+    while any(n is not None for n in level):
+        out += [None if n is None else nodes[n][0] for n in level]
+        level = [c for n in level if n is not None for c in (nodes[n][2], nodes[n][1])]
+    while out and out[-1] is None:
+        out.pop()
+    return out

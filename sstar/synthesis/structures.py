@@ -95,7 +95,10 @@ def node_bounds(text: str) -> tuple[tuple[int, int] | None, tuple[int, int] | No
     count = values = None
     m = re.search(rf"number of nodes[^\[.]*?\[\s*({_NUM})\s*,\s*({_NUM})\s*\]", t, re.I)
     if m:
-        count = evaluate(m.group(1), lost), evaluate(m.group(2), lost)
+        # "[1, 104]": a node count scraped without its superscript is 10^4 (LeetCode states node counts
+        # as powers of ten; a real bound of 102..109 nodes does not occur), even where nothing else says so
+        lost_count = lost or bool(re.fullmatch(r"(?:\d\s*\*\s*)?10[2-9]", m.group(2).strip()))
+        count = evaluate(m.group(1), lost_count), evaluate(m.group(2), lost_count)
     m = re.search(rf"({_NUM})\s*<=\s*node\.val\s*<=\s*({_NUM})", t, re.I)
     if m:
         values = evaluate(m.group(1), lost), evaluate(m.group(2), lost)

@@ -172,8 +172,8 @@ def __sstar_structures(name, params, returns, limit):
             raw = owner.__dict__.get(name)
             if raw is None:
                 continue
-            if isinstance(raw, staticmethod):
-                setattr(solution, name, staticmethod(structured(raw.__func__, True)))
+            if isinstance(raw, (staticmethod, classmethod)):  # a classmethod's function gets cls first
+                setattr(solution, name, type(raw)(structured(raw.__func__, isinstance(raw, staticmethod))))
             elif inspect.isfunction(raw):
                 setattr(solution, name, structured(raw, False))
             break

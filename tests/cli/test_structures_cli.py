@@ -11,14 +11,16 @@ from .test_agents_cli import sstar
 
 TASK = "weekly-contest-358-double-a-number-represented-as-a-linked-list"
 GOOD = ("class Solution:\n    def doubleIt(self, head: Optional[ListNode]) -> Optional[ListNode]:\n"
-        "        digits = []\n        while head:\n            digits.append(str(head.val))\n            head = head.next\n"
-        "        out = None\n        for d in reversed(str(2 * int(''.join(digits)))):\n"
-        "            out = ListNode(int(d), out)\n        return out\n")
+        "        digits = []\n        while head:\n            digits.append(head.val)\n            head = head.next\n"
+        "        out, carry = None, 0\n        for d in reversed(digits):\n            carry, d = divmod(2 * d + carry, 10)\n"
+        "            out = ListNode(d, out)\n        out = ListNode(carry, out) if carry else out\n"
+        "        return out\n")
 # Right on the examples (three digits) and on the set's hidden tests (at most two); on a longer number it
 # returns a list whose end links back to its head: a cycle.
 CYCLE_WHEN_LONG = GOOD.replace("        return out\n", "        if len(digits) > 5:\n            out.next.next = out\n"
                                "        return out\n")
 ALWAYS_CYCLE = GOOD.replace("        return out\n", "        out.next = out\n        return out\n")
+assert CYCLE_WHEN_LONG != GOOD != ALWAYS_CYCLE
 
 
 @pytest.fixture

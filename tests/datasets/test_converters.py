@@ -4,7 +4,10 @@ import pytest
 
 from sstar.datasets.leetcode import ConversionError, convert_record
 from sstar.judge import run_tests
+from sstar.pipeline.execution import Status, run_matrix
 from sstar.problem import problem_from_dict
+from sstar.sandbox.protocol import Limits
+from sstar.synthesis import synthesize
 
 from ..conftest import SHARED_DATA
 
@@ -41,9 +44,10 @@ LINKED_LIST_SOLUTIONS = {
     # ListNode (the sandbox provides LeetCode's), one rebuilds the list, the other changes it in place.
     "weekly-contest-358-double-a-number-represented-as-a-linked-list": (
         "class Solution:\n    def doubleIt(self, head: Optional[ListNode]) -> Optional[ListNode]:\n"
-        "        digits = []\n        while head:\n            digits.append(str(head.val))\n            head = head.next\n"
-        "        out = None\n        for d in reversed(str(2 * int(''.join(digits)))):\n"
-        "            out = ListNode(int(d), out)\n        return out\n"),
+        "        digits = []\n        while head:\n            digits.append(head.val)\n            head = head.next\n"
+        "        out, carry = None, 0\n        for d in reversed(digits):\n            carry, d = divmod(2 * d + carry, 10)\n"
+        "            out = ListNode(d, out)\n        out = ListNode(carry, out) if carry else out\n"
+        "        return out\n"),
     "biweekly-contest-110-insert-greatest-common-divisors-in-linked-list": (
         "class Solution:\n    def insertGreatestCommonDivisors(self, head: Optional[ListNode]) -> Optional[ListNode]:\n"
         "        node = head\n        while node.next:\n            node.next = ListNode(gcd(node.val, node.next.val), node.next)\n"
@@ -70,6 +74,12 @@ def test_linked_list_problems_convert_and_a_correct_solution_passes_all_their_te
     assert json.loads(problem.public_test_cases[0].input) == [1, 8, 9] if "double" in task_id else True
     report = run_tests(LINKED_LIST_SOLUTIONS[task_id], problem, sandbox, "all")
     assert report.accepted, [t.message for t in report.tests if t.verdict.value != "accepted"][:3]
+    # The synthesized inputs are valid by construction and run as linked lists: the correct solution
+    # answers every one with a list of digits.
+    made, notes = synthesize(problem, 30, 0)
+    assert made and all(g.checked for g in made), notes
+    outcomes, = run_matrix([LINKED_LIST_SOLUTIONS[task_id]], problem, [g.text for g in made], sandbox, Limits())
+    assert all(o.status is Status.OK and all(0 <= d <= 1000 for d in json.loads(o.output)) for o in outcomes)
     wrong = LINKED_LIST_SOLUTIONS[task_id].replace("return out", "return out.next").replace(
         "return head", "return head.next")
     assert not run_tests(wrong, problem, sandbox, "all").accepted

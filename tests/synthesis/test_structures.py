@@ -201,3 +201,18 @@ def mirrored(encoded: list) -> list:
     while out and out[-1] is None:
         out.pop()
     return out
+
+
+def test_numbers_without_leading_zeros_as_digit_lists_and_strings():
+    text = ("Constraints:\n\n * The number of nodes in the list is in the range [1, 104]\n * 0 <= Node.val <= 9\n"
+            " * The input is generated such that the list represents a number that does not have leading zeros, "
+            "except the number 0 itself.")
+    heads = [head for (head,) in checked_args(functional(text, "head: Optional[ListNode]", "[1, 8, 9]"), count=40)]
+    assert max(map(len, heads)) > 1000  # "[1, 104]": 10^4 nodes, the superscript lost in scraping
+    assert all(len(h) == 1 or h[0] != 0 for h in heads) and [0] in heads  # a lone 0 is the number 0
+    text = "Constraints:\n\n * 1 <= num.length <= 100\n * num only consists of digits '0'-'9'.\n" \
+           " * num does not contain any leading zeros."
+    nums = [num for (num,) in checked_args(functional(text, "num: str", '"2245047"'), count=40)]
+    assert all(len(n) == 1 or n[0] != "0" for n in nums) and any("0" in n[1:] for n in nums)
+    text = "Constraints:\n\n * 1 <= s.length <= 15\n * s[i] is either '0' or '1'.\n * The answer can have leading zeros."
+    assert any(s[0] == "0" and len(s) > 1 for (s,) in checked_args(functional(text, "s: str", '"1011"'), count=40))

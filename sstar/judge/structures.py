@@ -7,8 +7,9 @@ too. The starter code's signature says which arguments are structures (``head: O
 wrapper around the called function that, on the outermost call only (recursive calls of the method see
 real nodes), builds those arguments from their lists (``null`` -> None) and turns a returned node, or a
 list of them, back into the encoding (a tree's trailing ``null``s dropped, as LeetCode prints them).
-A returned structure with a cycle, a tree node reached twice, or more than ``MAX_NODES`` nodes is a
-runtime error that says so (LeetCode: "Found cycle in the ListNode"), never a hang.
+A returned structure with a cycle or more than ``MAX_NODES`` nodes is a runtime error that says so
+(LeetCode: "Found cycle in the ListNode"), never a hang; a subtree shared by two parents is printed
+twice, as LeetCode prints it.
 
 The nodes are built from the program's own ``ListNode``/``TreeNode`` class where it defines one, else
 from LeetCode's definitions, which the sandbox's prelude provides (starter code usually has them
@@ -115,24 +116,46 @@ def __sstar_structures(name, params, returns, limit):
                 out.append(node.val)
                 node = node.next
             return out
-        queue = deque([node])
+        check_acyclic(node)
+        queue, count = deque([node]), 0
         while queue:
             node = queue.popleft()
             if node is None:
                 out.append(None)
                 continue
-            if id(node) in seen:
-                raise StructureError("the returned tree is not a tree: a node is reached twice (a cycle or a "
-                                     "shared subtree)")
-            if len(seen) >= limit:
+            count += 1
+            if count > limit:  # a subtree shared many times over unfolds into more nodes than it holds
                 raise StructureError("the returned tree has more than %d nodes" % limit)
-            seen[id(node)] = node
             out.append(node.val)
             queue.append(node.left)
             queue.append(node.right)
         while out and out[-1] is None:
             out.pop()
         return out
+
+    def check_acyclic(root):
+        # A subtree shared by two parents is printed twice, as LeetCode's serializer prints it (memoized
+        # solutions build such trees); a node that is its own descendant is an error. Depth first, with
+        # the nodes on the current path marked 1 and the finished ones 2 (kept alive in `keep`, so ids
+        # are not reused).
+        state, keep, stack = {}, [], [(root, False)]
+        while stack:
+            node, leaving = stack.pop()
+            if node is None:
+                continue
+            key = id(node)
+            if leaving:
+                state[key] = 2
+                continue
+            if state.get(key) == 1:
+                raise StructureError("the returned tree has a cycle (a node is its own descendant)")
+            if state.get(key) == 2:
+                continue
+            state[key] = 1
+            keep.append(node)
+            if len(keep) > limit:
+                raise StructureError("the returned tree has more than %d nodes" % limit)
+            stack += [(node, True), (node.right, False), (node.left, False)]
 
     def result(value, declared):
         # A node is serialized whatever the annotation says; None is an empty structure where one is declared.

@@ -90,10 +90,25 @@ def test_trees_in_level_order_with_trailing_nulls_trimmed(sandbox):
             "        if root:\n            root.left, root.right = self.invertTree(root.right), self.invertTree(root.left)\n"
             "        return root\n")
     assert verdicts(code, invert, sandbox) == [(Verdict.ACCEPTED, "")] * 4
+    # A subtree hung under two parents prints twice, as LeetCode prints it ([2,1] -> [2,1,1]) -- memoized
+    # solutions share subtrees -- while a node that is its own descendant is a cycle.
     shared = ("class Solution:\n    def invertTree(self, root):\n        if root:\n            root.right = root.left\n"
-              "        return root\n")  # [2,1]: node 1 under both sides -- not a tree
-    results = verdicts(shared, invert, sandbox)
-    assert results[1][0] is Verdict.RUNTIME_ERROR and "reached twice" in results[1][1]
+              "        return root\n")
+    results = run_tests(shared, invert, sandbox).tests
+    assert results[1].verdict is Verdict.WRONG_ANSWER and results[1].output == "[2, 1, 1]"
+    cycle = "class Solution:\n    def invertTree(self, root):\n        if root:\n            root.left = root\n        return root\n"
+    results = verdicts(cycle, invert, sandbox)
+    assert results[1][0] is Verdict.RUNTIME_ERROR and "cycle" in results[1][1] and results[2][0] is Verdict.ACCEPTED
+
+
+def test_a_shared_subtree_that_unfolds_past_the_limit_stops(sandbox):
+    # 30 levels of one node hung twice under the next: 31 nodes, 2^31 once unfolded.
+    code = ("class Solution:\n    def invertTree(self, root):\n        node = TreeNode(0)\n"
+            "        for _ in range(30):\n            node = TreeNode(0, node, node)\n        return node\n")
+    wrapped = with_structures(code, "invertTree", NodeKinds(("tree",), "tree"), max_nodes=10_000)
+    result = sandbox.run(ExecRequest(code=wrapped, mode=Mode.FUNCTIONAL, args=("[1]",), func_name="invertTree",
+                                     limits=Limits()))
+    assert result.exit_code == 1 and "more than 10000 nodes" in result.stderr
 
 
 def test_lists_of_lists_in_and_out_and_a_malformed_argument(sandbox):

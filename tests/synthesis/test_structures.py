@@ -172,15 +172,15 @@ def test_synthesized_list_and_tree_inputs_run_as_nodes_and_come_back_as_lists(sa
     problem = problem.model_copy(update={"starter_code": problem.starter_code.replace("):", ") -> Optional[TreeNode]:")})
     made, _ = synthesize(problem, 20, 0)
     inputs = [g.text for g in made if g.checked]
-    # Mirror image: a correct program; the "shared" one hangs a subtree under both sides (not a tree any more).
+    # Mirror image: a correct program; the other one links the root under itself (a cycle).
     mirror = ("class Solution:\n    def solve(self, root):\n        if root:\n"
               "            root.left, root.right = self.solve(root.right), self.solve(root.left)\n        return root\n")
-    shared = "class Solution:\n    def solve(self, root):\n        root.right = root.left\n        return root\n"
-    good, bad = run_matrix([mirror, shared], problem, inputs, sandbox, Limits())
+    cycle = "class Solution:\n    def solve(self, root):\n        root.right = root\n        return root\n"
+    good, bad = run_matrix([mirror, cycle], problem, inputs, sandbox, Limits())
     assert len(inputs) >= 10 and all(o.status is Status.OK for o in good), [o.status for o in good]
     for text, outcome in zip(inputs, good):
         assert json.loads(outcome.output) == mirrored(json.loads(text))
-    assert any(o.status is Status.RUNTIME_ERROR for o in bad)
+    assert all(o.status is Status.RUNTIME_ERROR for o in bad)
 
 
 def mirrored(encoded: list) -> list:

@@ -75,15 +75,19 @@ def _literal(node: ast.expr, helpers: dict[str, tuple[str, str]], direction: str
         raise ConversionError(f"{where}: {what} is not a literal") from None
 
 
-def _cases(test_source: str) -> tuple[str, list[tuple[dict, Any]], str]:
-    """(method name, [(arguments, expected)], kind of structure the expected value encodes or "")."""
+def _cases(test_source: str) -> tuple[str, list[tuple[dict, Any]], dict[str, str]]:
+    """(method name, [(arguments, expected)], the structures the tests build: argument name or
+    ``return`` -> ``list``/``tree``)."""
     tree = ast.parse(test_source)
     helpers = _helpers(tree)
-    method, current, cases, returns = "", None, [], ""
+    method, current, cases, built = "", None, [], {}
     for stmt in tree.body:
         where = f"line {stmt.lineno}"
         if isinstance(stmt, ast.Assign) and getattr(stmt.targets[0], "id", "") == "test_input":
             current = _literal(stmt.value, helpers, "encode", where)
+            for key, value in zip(getattr(stmt.value, "keys", []), getattr(stmt.value, "values", [])):
+                if isinstance(value, ast.Call) and getattr(value.func, "id", "") in helpers:
+                    built[ast.literal_eval(key)] = helpers[value.func.id][1]
         elif isinstance(stmt, ast.Assert) and isinstance(stmt.test, ast.Compare):
             call, decoded = stmt.test.left, ""
             if isinstance(call, ast.Call) and isinstance(call.func, ast.Name) and call.func.id in helpers:
@@ -91,26 +95,32 @@ def _cases(test_source: str) -> tuple[str, list[tuple[dict, Any]], str]:
                 call = _literal(call, helpers, "decode", where)
             if not (isinstance(call, ast.Call) and isinstance(call.func, ast.Attribute)) or current is None:
                 raise ConversionError(f"unexpected assert at {where}")
-            method, returns = call.func.attr, decoded or returns
+            method = call.func.attr
+            if decoded:
+                built["return"] = decoded
             expected = _literal(stmt.test.comparators[0], helpers, "encode", where)
             if decoded == "tree" and isinstance(expected, list):
                 while expected and expected[-1] is None:  # LeetCode prints a tree without trailing nulls
                     expected.pop()
             cases.append((current, expected))
             current = None
-    return method, cases, returns
+    return method, cases, built
 
 
 def convert_record(record: dict) -> dict:
     """One DeepSeek LeetCode record as a LiveCodeBench functional problem."""
     prompt = record["prompt"]
     starter = prompt[prompt.rindex('"""') + 3:].strip("\n") if '"""' in prompt else ""
-    method, cases, returns = _cases(record["test"])
+    method, cases, built = _cases(record["test"])
     names = _signature(starter, method)
+    # The runner builds and reads structures from the signature's types: they must be the tests' own.
     kinds = node_kinds(starter, method)
-    if returns and kinds.returns.rstrip("[]") != returns:
-        raise ConversionError(f"the tests read the result as a {returns} structure, the signature returns "
-                              f"{kinds.returns or 'no ListNode/TreeNode'}")
+    typed = dict(zip(names, kinds.params)) | {"return": kinds.returns}
+    for name, kind in built.items():
+        if typed.get(name, "").removesuffix("[]") != kind:
+            what = "returns" if name == "return" else f"types {name!r} as"
+            raise ConversionError(f"the tests build a {kind} structure for {name!r}, the signature {what} "
+                                  f"{typed.get(name) or 'no ListNode/TreeNode'}")
     tests = []
     for inputs, expected in cases:
         if set(inputs) != set(names):

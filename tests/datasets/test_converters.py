@@ -105,3 +105,10 @@ def test_tree_helpers_are_read_as_level_order_and_misuse_is_refused():
     record = tree_record("_f2([1])")
     with pytest.raises(ConversionError, match="other way round"):
         convert_record(record)
+
+
+def test_a_structure_built_for_an_argument_the_signature_does_not_type_is_refused():
+    record = tree_record("[2,3,1]")
+    record["prompt"] = record["prompt"].replace("root: Optional[TreeNode]", "root: List[int]")
+    with pytest.raises(ConversionError, match="types 'root' as"):
+        convert_record(record)

@@ -1,136 +1,26 @@
 """Hypothesis inputs for functional (LeetCode-style) problems, no model needed.
 
-Each argument's strategy comes from the starter code's type hint, the JSON
-shape and value range of the public inputs, and the constraints in the text
-(``1 <= nums.length <= 10^5``, ``1 <= k <= nums.length``, alphabets). Sizes
-stay small for the random examples -- small distinguishing inputs are what a
-judge can reason about -- and the edge cases add the extremes: smallest and
-largest sizes, boundary values, duplicates, sorted and reversed orders.
-"""
+What each argument is (kind, ranges, lengths, structures) comes from ``functional_specs``; here the
+values are drawn: bounds that name another argument (``k <= nums.length``) resolved against what was
+drawn first, structures applied, within a size cap. Sizes stay small for the random examples -- small
+distinguishing inputs are what a judge can reason about -- and the edge cases add the extremes:
+smallest and largest sizes, boundary values, duplicates, sorted and reversed orders."""
 
 from __future__ import annotations
 
 import json
 import random
 import re
-import string
-from dataclasses import dataclass, field
 from typing import Any
 
 from ..problem import Problem
-from .constraints import Bound, normalize, parse_constraints, split_ref
+from .constraints import normalize, parse_constraints, split_ref
 from .draw import Draw, draw_many, window
-from .facts import parse_alphabets, parse_facts
+from .facts import parse_facts
+from .functional_specs import LARGE, SMALL, ArgSpec, build_specs, shapes_of  # noqa: F401 - re-exported
 from .kinds import Generated, InputKind
-from .signature import _kind_from_hint, _kind_from_value, _leaves, _lengths, signature  # noqa: F401 - re-exported
-from .structures import Shapes, apply_shapes, node_bounds, read_shapes
-
-SMALL = 8  # longest list / string in the random examples
-LARGE = 2000  # longest list / string in the "largest size" edge cases (keeps runs fast)
-
-
-@dataclass
-class ArgSpec:
-    name: str
-    kind: str  # int, float, bool, str, list
-    inner: "ArgSpec | None" = None  # element spec of a list
-    lo: Any = None
-    hi: Any = None
-    len_lo: Any = None
-    len_hi: Any = None
-    alphabet: str = ""
-    depth: int = 0
-    extras: dict = field(default_factory=dict)
-
-
-def build_specs(problem: Problem) -> list[ArgSpec]:
-    names = signature(problem.starter_code, problem.func_name)
-    samples = [[json.loads(a) for a in t.arguments()] for t in problem.public_test_cases]
-    samples = [s for s in samples if len(s) == len(names)] if names else samples
-    if not names and samples:
-        names = [(f"arg{i}", "") for i in range(len(samples[0]))]
-    bounds = parse_constraints(problem.question_content)
-    alphabets = parse_alphabets(problem.question_content)
-    specs = []
-    for i, (name, hint) in enumerate(names):
-        values = [s[i] for s in samples]
-        kind, depth = _kind_from_hint(hint)
-        if "ListNode" in hint or "TreeNode" in hint:  # LeetCode's list encodings
-            count, node_values = node_bounds(problem.question_content)
-            kind, depth = "int", 1
-            spec_read = bool(count and node_values)
-            if count:
-                bounds[(name, "len")] = Bound(*count)
-            if node_values:
-                bounds[(name, "elem")] = Bound(*node_values)
-            values = [[v for v in value if v is not None] if isinstance(value, list) else [] for value in values]
-        elif values:
-            v_kind, v_depth = _kind_from_value(values[0])
-            kind, depth = (kind or v_kind), (depth if hint else v_depth)
-        kind = kind or "int"
-        leaves = [v for value in values for v in _leaves(value) if v is not None]
-        spec = ArgSpec(name=name, kind=kind, depth=depth)
-        if "ListNode" in hint or "TreeNode" in hint:
-            spec.extras["read"] = spec_read
-        elem = bounds.get((name, "elem") if depth else (name, "val"), Bound(None, None))
-        if kind in ("int", "float"):
-            nums = [v for v in leaves if isinstance(v, (int, float)) and not isinstance(v, bool)]
-            spec.lo = elem.lo if elem.lo is not None else (min(min(nums), 0) if nums else -10)
-            spec.hi = elem.hi if elem.hi is not None else (max(max(nums), 10) if nums else 10)
-        if kind == "str":
-            chars = "".join(sorted({c for v in leaves if isinstance(v, str) for c in v}))
-            spec.alphabet = alphabets.get(name) or _widened(chars)
-            str_lengths = [len(v) for v in leaves if isinstance(v, str)]
-            key = (name, "len2") if depth else (name, "len")
-            b = bounds.get(key, Bound(None, None))
-            spec.extras["str_lo"] = b.lo if b.lo is not None else (min(str_lengths) if str_lengths else 1)
-            spec.extras["str_hi"] = b.hi if b.hi is not None else max(max(str_lengths, default=0), SMALL)
-        if depth:
-            lengths = [n for value in values for n in _lengths(value, 1)]
-            b = bounds.get((name, "len"), Bound(None, None))
-            spec.len_lo = b.lo if b.lo is not None else (min(lengths) if lengths else 1)
-            spec.len_hi = b.hi if b.hi is not None else (max(max(lengths) if lengths else SMALL, SMALL))
-            inner = bounds.get((name, "len2"))
-            widths = [len(row) for value in values if isinstance(value, list) for row in value if isinstance(row, list)]
-            # rows as wide as the samples' where the statement gives no inner length ([u, v] pairs stay pairs)
-            spec.extras["inner_lo"] = inner.lo if inner and inner.lo is not None else min(widths, default=1)
-            spec.extras["inner_hi"] = inner.hi if inner and inner.hi is not None else max(widths, default=SMALL)
-        # the smallest label a permutation or a tree's nodes start from (every node is in a tree's edges)
-        ends = [x for value in values if isinstance(value, list) for row in value if isinstance(row, list)
-                for x in row[:2]] if depth == 2 else leaves
-        spec.extras["base"] = min((v for v in ends if isinstance(v, int)), default=spec.lo)
-        specs.append(spec)
-    _alias_sizes(specs, bounds)
-    return specs
-
-
-def _widened(chars: str) -> str:
-    """An alphabet nothing states, from the samples' characters: letters of one case are taken as that
-    case's alphabet when the samples show fewer than three (samples such as "" and "x" would otherwise
-    make every drawn string a run of one letter); digits, symbols and mixed cases are kept as they are."""
-    for letters in (string.ascii_lowercase, string.ascii_uppercase):
-        if chars and set(chars) <= set(letters) and len(chars) < 3:
-            return "".join(sorted(set(chars) | set(letters[:3])))
-    return chars or string.ascii_lowercase
-
-
-def _alias_sizes(specs: list[ArgSpec], bounds: dict) -> None:
-    """``n == coins.length`` where ``n`` is no argument: ``n`` stands for that length, and the length
-    takes ``n``'s stated range."""
-    args = {s.name for s in specs}
-    for spec in specs:
-        if spec.depth and spec.len_lo == spec.len_hi and isinstance(spec.len_lo, tuple):
-            name, part, shift = split_ref(spec.len_lo)
-            if name not in args and part == "val" and shift == 0:
-                own = bounds.get((name, "val"), Bound(None, None))
-                spec.len_lo = own.lo if own.lo is not None else 1
-                spec.len_hi = own.hi if own.hi is not None else SMALL
-                spec.extras["alias"] = name
-
-
-def shapes_of(problem: Problem, specs: list[ArgSpec]) -> Shapes:
-    hints = dict(signature(problem.starter_code, problem.func_name)) or {s.name: "" for s in specs}
-    return read_shapes(problem.question_content, hints, {s.name: s.depth for s in specs})
+from .signature import signature  # noqa: F401 - re-exported (the pipeline imports it from here)
+from .structures import Shapes, apply_shapes
 
 
 class _Resolver:

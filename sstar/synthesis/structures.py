@@ -24,6 +24,8 @@ _PERMUTATION = re.compile(r"\bpermutation\b", re.I)
 _SORTED = re.compile(r"\bsorted\b|non-?decreasing|\bincreasing order|ascending", re.I)
 _STRICT = re.compile(r"strictly increasing", re.I)
 _TREE = re.compile(r"\btree\b", re.I)
+_LEADING = re.compile(r"\bleading zero", re.I)
+_MAY = re.compile(r"\b(?:can|may)\b", re.I)  # "the result can have leading zeros": no guarantee
 
 
 @dataclass
@@ -34,6 +36,7 @@ class Shapes:
     tree_edges: str = ""  #: the argument holding a tree's edges
     tree_nodes: str = ""  #: the integer argument giving its node count ("": len(edges) + 1)
     nodes: dict[str, str] = field(default_factory=dict)  #: argument -> "list" (ListNode) or "tree" (TreeNode)
+    no_leading_zero: set[str] = field(default_factory=set)  #: numbers (digit strings, digit lists) not led by 0
     unread: list[str] = field(default_factory=list)  #: structure sentences naming no argument
 
 
@@ -53,6 +56,17 @@ def read_shapes(text: str, hints: dict[str, str], depths: dict[str, int]) -> Sha
             shapes.nodes[name] = "tree"
     section = normalize(constraints_section(text))
     for line in re.split(r"\n|(?<=[.;])\s+", section):
+        if _LEADING.search(line) and not _MAY.search(line):
+            # "num does not contain any leading zeros"; "It doesn't ...", "the list represents a number
+            # that does not have leading zeros": the one argument that can hold digits
+            named = [n for n in hints if re.search(rf"(?<![\w.]){re.escape(n)}(?![\w])", line)]
+            holders = [n for n in hints if depths.get(n) or "str" in hints[n] or n in shapes.nodes]
+            target = named or (holders if len(holders) == 1 else [])
+            if target:
+                shapes.no_leading_zero.update(target)
+            else:
+                shapes.unread.append(line.strip()[:160])
+            continue
         if re.search(r"guaranteed|generated such that", line, re.I) and not re.search(
                 r"\btree\b|distinct|unique|permutation|sorted|<=|>=|<|>|==|!=", line, re.I):
             shapes.unread.append(line.strip()[:160])  # "such that you can collect elements 1..k": not read
@@ -95,7 +109,10 @@ def node_bounds(text: str) -> tuple[tuple[int, int] | None, tuple[int, int] | No
     count = values = None
     m = re.search(rf"number of nodes[^\[.]*?\[\s*({_NUM})\s*,\s*({_NUM})\s*\]", t, re.I)
     if m:
-        count = evaluate(m.group(1), lost), evaluate(m.group(2), lost)
+        # "[1, 104]": a node count scraped without its superscript is 10^4 (LeetCode states node counts
+        # as powers of ten; a real bound of 102..109 nodes does not occur), even where nothing else says so
+        lost_count = lost or bool(re.fullmatch(r"(?:\d\s*\*\s*)?10[2-9]", m.group(2).strip()))
+        count = evaluate(m.group(1), lost_count), evaluate(m.group(2), lost_count)
     m = re.search(rf"({_NUM})\s*<=\s*node\.val\s*<=\s*({_NUM})", t, re.I)
     if m:
         values = evaluate(m.group(1), lost), evaluate(m.group(2), lost)
@@ -191,9 +208,30 @@ def apply_shapes(shapes: Shapes, drawn: dict[str, Any], ranges: dict[str, tuple[
             ok &= len(edges) == len(rows) or len(rows) == 0
         else:
             ok = False
+    for name in shapes.no_leading_zero:
+        ok &= _strip_leading_zero(drawn, name, ranges.get(name, (None, None)))
     for name, kind in shapes.nodes.items():
         value = drawn.get(name)
         if kind == "tree" and isinstance(value, list):
             rng = rng or _rng(rnd)
             drawn[name] = level_order(value, rng)
     return ok
+
+
+def _strip_leading_zero(drawn: dict[str, Any], name: str, bounds: tuple[Any, Any]) -> bool:
+    """A number written with more than one digit starts with a non-zero digit (a lone 0 stays); False
+    where that cannot be done within the drawn range."""
+    value = drawn.get(name)
+    if isinstance(value, str):
+        drawn[name] = "1" + value[1:] if len(value) > 1 and value[0] == "0" and value.isdigit() else value
+        return True
+    if isinstance(value, list) and value and all(isinstance(v, str) for v in value):
+        drawn[name] = ["1" + v[1:] if len(v) > 1 and v[0] == "0" and v.isdigit() else v for v in value]
+        return True
+    if isinstance(value, list) and len(value) > 1 and value[0] == 0:  # a number's digits, most significant first
+        lo, hi = bounds
+        if isinstance(hi, int) and hi >= 1:
+            value[0] = max(1, lo if isinstance(lo, int) else 1)
+            return value[0] <= hi
+        return False
+    return True

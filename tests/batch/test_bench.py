@@ -167,8 +167,8 @@ def test_convert_cli(tmp_path):
     proc = subprocess.run([sys.executable, "-m", "sstar", "convert", "leetcode", str(source), "--out", str(out)],
                           capture_output=True, text=True)
     # One unwrapped line whatever the paths' length: stdout is not a terminal here.
-    assert proc.returncode == 0 and f"wrote 106 problems to {out} (2 skipped: see the log)\n" in proc.stdout
-    assert len(load_dataset(out)) == 106
+    assert proc.returncode == 0 and f"wrote 108 problems to {out}\n" in proc.stdout
+    assert len(load_dataset(out)) == 108
     bad = subprocess.run([sys.executable, "-m", "sstar", "convert", "nonsense", str(source), "--out", str(out)],
                          capture_output=True, text=True)
     assert bad.returncode == 2 and "unknown source" in bad.stderr

@@ -52,6 +52,19 @@ def test_reference_solutions_in_docker(dsandbox, name):
     assert report.accepted
 
 
+def test_leetcode_linked_lists_in_docker(dsandbox):
+    # LeetCode's ListNode comes from the image's prelude; the structures wrapper runs in the container.
+    from ..judge.test_structures import REVERSE
+
+    code = ("class Solution:\n    def reverseList(self, head: Optional[ListNode]) -> Optional[ListNode]:\n"
+            "        prev = None\n        while head:\n            head.next, prev, head = prev, head, head.next\n"
+            "        return prev\n")
+    assert run_tests(code, REVERSE, dsandbox).accepted
+    cycle = "class Solution:\n    def reverseList(self, head):\n        if head: head.next = head\n        return head\n"
+    first = run_tests(cycle, REVERSE, dsandbox).tests[0]
+    assert first.verdict is Verdict.RUNTIME_ERROR and "cycle" in first.message
+
+
 def test_containers_are_locked_down(dsandbox):
     client = docker.from_env()
     containers = client.containers.list(filters={"label": f"sstar.run={dsandbox.run_id}"})

@@ -160,3 +160,59 @@ def test_distinct_values_from_a_range_far_wider_than_the_count():
     for lo, hi, n in ((1, 10**9, 200_000), (1, 10, 10), (-5, 5, 3), (0, 2**40, 1000)):
         values = distinct_ints(rng, lo, hi, n)
         assert len(values) == n == len(set(values)) and all(lo <= v <= hi for v in values)
+
+
+def test_synthesized_list_and_tree_inputs_run_as_nodes_and_come_back_as_lists(sandbox):
+    from sstar.pipeline.execution import Status, run_matrix
+    from sstar.sandbox.protocol import Limits
+
+    text = ("Constraints:\n\n * The number of nodes in the tree is in the range [1, 2000].\n"
+            " * -100 <= Node.val <= 100")
+    problem = functional(text, "root: Optional[TreeNode]", "[3, 1, 4, null, 2]")
+    problem = problem.model_copy(update={"starter_code": problem.starter_code.replace("):", ") -> Optional[TreeNode]:")})
+    made, _ = synthesize(problem, 20, 0)
+    inputs = [g.text for g in made if g.checked]
+    # Mirror image: a correct program; the other one links the root under itself (a cycle).
+    mirror = ("class Solution:\n    def solve(self, root):\n        if root:\n"
+              "            root.left, root.right = self.solve(root.right), self.solve(root.left)\n        return root\n")
+    cycle = "class Solution:\n    def solve(self, root):\n        root.right = root\n        return root\n"
+    good, bad = run_matrix([mirror, cycle], problem, inputs, sandbox, Limits())
+    assert len(inputs) >= 10 and all(o.status is Status.OK for o in good), [o.status for o in good]
+    for text, outcome in zip(inputs, good):
+        assert json.loads(outcome.output) == mirrored(json.loads(text))
+    assert all(o.status is Status.RUNTIME_ERROR for o in bad)
+
+
+def mirrored(encoded: list) -> list:
+    """LeetCode's level-order encoding of the mirror image of the tree ``encoded`` encodes (a reference
+    written independently of the sandbox's wrapper: nested tuples, recursion)."""
+    nodes, i, queue = {0: [encoded[0], None, None]}, 1, [0]
+    for node in queue:
+        for side in (1, 2):
+            if i < len(encoded) and encoded[i] is not None:
+                nodes[i] = [encoded[i], None, None]
+                nodes[node][side] = i
+                queue.append(i)
+            i += 1
+    out, level = [], [0]
+    while any(n is not None for n in level):
+        out += [None if n is None else nodes[n][0] for n in level]
+        level = [c for n in level if n is not None for c in (nodes[n][2], nodes[n][1])]
+    while out and out[-1] is None:
+        out.pop()
+    return out
+
+
+def test_numbers_without_leading_zeros_as_digit_lists_and_strings():
+    text = ("Constraints:\n\n * The number of nodes in the list is in the range [1, 104]\n * 0 <= Node.val <= 9\n"
+            " * The input is generated such that the list represents a number that does not have leading zeros, "
+            "except the number 0 itself.")
+    heads = [head for (head,) in checked_args(functional(text, "head: Optional[ListNode]", "[1, 8, 9]"), count=40)]
+    assert max(map(len, heads)) > 1000  # "[1, 104]": 10^4 nodes, the superscript lost in scraping
+    assert all(len(h) == 1 or h[0] != 0 for h in heads) and [0] in heads  # a lone 0 is the number 0
+    text = "Constraints:\n\n * 1 <= num.length <= 100\n * num only consists of digits '0'-'9'.\n" \
+           " * num does not contain any leading zeros."
+    nums = [num for (num,) in checked_args(functional(text, "num: str", '"2245047"'), count=40)]
+    assert all(len(n) == 1 or n[0] != "0" for n in nums) and any("0" in n[1:] for n in nums)
+    text = "Constraints:\n\n * 1 <= s.length <= 15\n * s[i] is either '0' or '1'.\n * The answer can have leading zeros."
+    assert any(s[0] == "0" and len(s) > 1 for (s,) in checked_args(functional(text, "s: str", '"1011"'), count=40))

@@ -26,6 +26,21 @@ from typing import *
 import string, re, datetime, collections, heapq, bisect, copy, math, random
 import statistics, itertools, functools, operator, io, sys, json, typing
 """
+# LeetCode's definitions, which its judge provides: starter code has them commented out and programs use
+# the names without defining them (a program that defines its own shadows these).
+LEETCODE_CLASSES = """\
+class ListNode:
+    def __init__(self, val=0, next=None):
+        self.val = val
+        self.next = next
+
+
+class TreeNode:
+    def __init__(self, val=0, left=None, right=None):
+        self.val = val
+        self.left = left
+        self.right = right
+"""
 EXTRA_PRELOAD = ("decimal", "fractions", "array", "dataclasses", "enum", "threading",
                  "traceback", "atexit", "fcntl", "shutil", "types")
 
@@ -42,6 +57,7 @@ def install_prelude() -> None:
 
     names: dict = {}
     exec(PRELUDE, names)
+    exec(LEETCODE_CLASSES, names)
     for key, value in names.items():
         if not key.startswith("__"):
             builtins.__dict__.setdefault(key, value)

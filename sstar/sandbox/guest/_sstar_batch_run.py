@@ -56,17 +56,24 @@ def run_batch(worker, msg: dict) -> dict:
 
 def _write_inputs(worker, msg: dict) -> list[str]:
     """Every test's input in a read-only file of its own, before the first runs: no test waits for the worker.
-    Tests without standard input (functional ones) share one empty file; ``msg["empty_stdin"]``: which."""
+    Tests without standard input (functional ones) share one empty file; ``msg["empty_stdin"]``: which.
+    A functional batch's arguments go in one file, test after test (``msg["args_at"]``: where each starts,
+    and the end), which the child reads with one ``pread`` a test."""
     paths, files = [], []
     functional = msg.get("mode") == "functional"
     empty = msg["empty_stdin"] = "".join("0" if test.get("stdin") else "1" for test in msg["tests"])
     if "1" in empty:
         files.append((input_path(worker.stdin_path, 0, "empty"), b""))
+    args, at = [], [0]
     for index, test in enumerate(msg["tests"]):
         if empty[index] == "0":
             files.append((input_path(worker.stdin_path, index), test["stdin"].encode("utf-8", "surrogatepass")))
         if functional:
-            files.append((input_path(worker.stdin_path, index, "args"), json.dumps(test.get("args", [])).encode()))
+            args.append(json.dumps(test.get("args", [])).encode())
+            at.append(at[-1] + len(args[-1]))
+    if functional:
+        files.append((input_path(worker.stdin_path, 0, "args"), b"".join(args)))
+        msg["args_at"] = at
     for path, data in files:
         try:
             fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o444)
@@ -91,6 +98,7 @@ def _one_child(worker, msg: dict, first: int) -> tuple[list[dict], str]:
         return ([failure["result"]], "") if "result" in failure else ([], failure["infra"])
     header = json.dumps({"mode": msg.get("mode"), "func_name": msg.get("func_name"), "limits": limits,
                          "batch": True, "index": first, "count": len(tests), "empty_stdin": msg["empty_stdin"],
+                         "args_at": msg.get("args_at"),
                          "stop_after_failure": bool(msg.get("stop_after_failure"))}).encode()
     start = worker.hand_over(standby, header, msg["code"].encode("utf-8", "surrogatepass"))
     if start is None:
@@ -138,6 +146,10 @@ class _Watch:
         self.ready = False
         self.pending: dict | None = None
         self.children_fd = -1
+        # Counters read once for all the end lines handled together (a wake-up brings several): the OOM kills,
+        # stray processes, and the running test's start (see ``_lines``).
+        self.seen: dict = {}
+        self.begun = False
         self._begin(start)
 
     def _begin(self, now: float, oom_at: int | None = None) -> None:
@@ -174,6 +186,15 @@ class _Watch:
 
     def _lines(self) -> bool:
         """Handle the complete lines on the result pipe; True when this child is done."""
+        self.seen = {}
+        try:
+            return self._handle_lines()
+        finally:
+            if self.begun:  # the test running now began at the last end line: its CPU counts from here
+                self.begun = False
+                self._begin(time.monotonic(), self.oom_seen)
+
+    def _handle_lines(self) -> bool:
         while True:
             cut = self.res.find(b"\n")
             if cut < 0:
@@ -194,6 +215,7 @@ class _Watch:
                 if self._finish(item):
                     return True
             elif item.get("start") == self.index:
+                self.begun = False
                 self._begin(time.monotonic())
             elif "start" not in item:
                 self.report.update({k: v for k, v in item.items() if k in ("result", "exception")})
@@ -221,13 +243,15 @@ class _Watch:
         if end.get("retire") or result["memory_exceeded"] or result["output_exceeded"] \
                 or self.index + 1 >= len(self.tests) or (self.stop and failed(result)) or self._strays():
             return True
-        self.index += 1  # the end line also says that the next test starts: its clock starts now
-        self._begin(time.monotonic(), self.oom_seen)
+        self.index += 1  # the end line also says that the next test starts: its clock starts at the end of _lines
+        self.begun = True
         return False
 
     def _end_result(self, end: dict, out: bytes, err: bytes) -> dict:
         cgroup = self.standby.cgroup
-        self.oom_seen = cgroup.oom_kills() if cgroup is not None else 0
+        if "oom" not in self.seen:
+            self.seen["oom"] = cgroup.oom_kills() if cgroup is not None else 0
+        self.oom_seen = self.seen["oom"]
         memory = cgroup is not None and self.oom_seen > self.oom_at
         cpu = float(end.get("cpu") or 0.0)
         status = end.get("exit")
@@ -237,6 +261,11 @@ class _Watch:
 
     def _strays(self) -> bool:
         """A process a test left that escaped the child's view (re-parented to the worker, or in the cgroup)."""
+        if "strays" not in self.seen:
+            self.seen["strays"] = self._look_for_strays()
+        return self.seen["strays"]
+
+    def _look_for_strays(self) -> bool:
         keep = {self.standby.pid, self.worker.standby.pid if self.worker.standby else -1}
         try:
             if self.children_fd < 0:
@@ -332,6 +361,7 @@ class _Watch:
             s.cgroup.kill_all()
         if done and self.pending is None:
             return self.results, ""  # a test it had begun since runs again in a fresh child
+        self.seen = {}  # the counters as they are now, after its end
         drain_until = time.monotonic() + 1.0
         while time.monotonic() < drain_until and not flags["output_exceeded"]:
             if not any([self._pump(fd) for fd in (s.out_r, s.err_r, s.res_r)]):

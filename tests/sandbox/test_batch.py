@@ -36,6 +36,12 @@ if kind == "stdin":
     sys.stdin = io.StringIO("666 666")
 if kind == "builtin":
     builtins.print = lambda *a, **k: sys.stdout.write("forged\n")
+if kind == "newbuiltin":
+    builtins.leaked = n
+if kind == "delbuiltin":
+    del builtins.sorted
+if kind == "mkdir":
+    os.mkdir("made")
 if kind == "file":
     open("left.txt", "w").write("secret")
 if kind == "alarm":
@@ -51,11 +57,12 @@ if kind == "recursion":
     sys.setrecursionlimit(100)
 if kind == "exit":
     sys.exit(5)
-print(n * 2, counter, random.randint(0, 10**9), os.path.exists("left.txt"), sys.getrecursionlimit() >= 1000)
+print(n * 2, sorted([counter])[0], random.randint(0, 10**9),
+      os.path.exists("left.txt") or os.path.exists("made") or hasattr(builtins, "leaked"), sys.getrecursionlimit() >= 1000)
 sys.stderr.write(f"note {n}\n")
 '''
-KINDS = ["ok", "crash", "raise", "segv", "loop", "sleep", "memory", "thread", "stdin", "builtin", "file", "alarm",
-         "fd", "dup2", "child", "recursion", "exit"]
+KINDS = ["ok", "crash", "raise", "segv", "loop", "sleep", "memory", "thread", "stdin", "builtin", "newbuiltin",
+         "delbuiltin", "file", "mkdir", "alarm", "fd", "dup2", "child", "recursion", "exit"]
 
 
 def _requests():

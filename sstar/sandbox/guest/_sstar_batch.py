@@ -92,6 +92,7 @@ def serve_tests(msg: dict, stdin_path: str, work_dir: str, shm_dir: str | None,
 
     first = int(msg["index"])
     empty = str(msg["empty_stdin"])
+    fresh = os.urandom(16)  # the first test's seed; later ones are drawn with the previous test's marker
     for index in range(first, int(msg["count"])):
         fd = os.open(input_path(stdin_path, 0, "empty") if empty[index] == "1" else input_path(stdin_path, index),
                      os.O_RDONLY)
@@ -100,7 +101,7 @@ def serve_tests(msg: dict, stdin_path: str, work_dir: str, shm_dir: str | None,
         if functional:
             at = args_at[index]
             msg["args"] = json.loads(os.pread(args_fd, args_at[index + 1] - at, at))
-        state.restore(os.urandom(16))
+        state.restore(fresh)
         if clear_refs >= 0:
             try:  # "5" resets the peak resident size (VmHWM): each test's own peak
                 os.write(clear_refs, b"5")
@@ -119,7 +120,8 @@ def serve_tests(msg: dict, stdin_path: str, work_dir: str, shm_dir: str | None,
         _drop_module()
         facts = status(state.proc["status"])  # after the module's teardown, which may run the program's finalizers
         why = state.left_behind(facts)
-        nonce = b"" if why else os.urandom(16).hex().encode()
+        drawn = os.urandom(32)  # after the test: this test's marker, the next test's seed
+        nonce, fresh = (b"" if why else drawn[:16].hex().encode()), drawn[16:]
         if nonce:  # (with a replaced descriptor, the worker takes everything up to this process's end)
             marker = b"\0sstar-end-" + nonce + b"\0"
             _write_all(1, marker)

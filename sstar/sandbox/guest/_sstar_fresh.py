@@ -110,6 +110,24 @@ def dict_version(d: dict):
         return None
 
 
+def _size_counts_entries(path: str) -> bool:
+    """Whether ``path``'s size tells how many entries it holds (tmpfs adds 20 bytes an entry): tried with a
+    file made and removed while it is empty."""
+    probe = os.path.join(path, ".sstar-size-probe")
+    try:
+        if os.listdir(path):
+            return False
+        empty = os.stat(path).st_size
+        os.close(os.open(probe, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600))
+        try:
+            one = os.stat(path).st_size
+        finally:
+            os.unlink(probe)
+        return one != empty and os.stat(path).st_size == empty and not os.listdir(path)
+    except OSError:
+        return False
+
+
 class FreshState:
     """What a fresh process starts from, taken before the first test and checked after each."""
 
@@ -142,6 +160,10 @@ class FreshState:
         self.watched = (1, 2, 3) + tuple(keep_fds)  # what these are (the output pipes, the batch's own files)
         self.pipes = self._pipes()
         self.pgrp = os.getpgrp()
+        self.dirs = tuple(d for d in (work_dir, shm_dir) if d)
+        # Where the scratch directories are tmpfs mounts (the sandbox's own, as root), one stat a test tells
+        # whether they are empty; elsewhere they are listed.
+        self.dir_facts = self._dir_facts() if all(map(_size_counts_entries, self.dirs)) else None
         self.memory = tuple(x + MEMORY_SLACK + 8 * code_len for x in statm(self.proc["statm"]))
         self.stdin = None
 
@@ -151,6 +173,9 @@ class FreshState:
             if i < len(values):
                 values[i] = None
         return values
+
+    def _dir_facts(self) -> list[tuple[int, int, int, int]]:
+        return [(st.st_size, st.st_mode, st.st_uid, st.st_ino) for st in map(os.stat, self.dirs)]
 
     def _pipes(self) -> list[tuple[int, int]]:
         """What the watched descriptors are: a program may have put something else there."""
@@ -209,7 +234,7 @@ class FreshState:
                 return "a builtin was changed"
         if any(map(operator.is_not, map(_signal.getsignal, SIGNALS), self.signals)):
             return "a signal handler was changed"
-        if signal.alarm(0) or signal.getitimer(signal.ITIMER_REAL) != (0.0, 0.0) or \
+        if signal.getitimer(signal.ITIMER_REAL) != (0.0, 0.0) or \
                 signal.getitimer(signal.ITIMER_VIRTUAL) != (0.0, 0.0) or signal.getitimer(signal.ITIMER_PROF) != (0.0, 0.0):
             return "a timer is pending"
         if self._fds() != self.fds or self._pipes() != self.pipes:
@@ -221,7 +246,7 @@ class FreshState:
         if (list(sys.path), list(sys.meta_path), list(sys.path_hooks), sys.excepthook, sys.displayhook) != self.sys \
                 or sys.gettrace() is not None or sys.getprofile() is not None or not gc.isenabled():
             return "interpreter hooks were changed"
-        if os.listdir(self.work_dir) or (self.shm_dir and os.listdir(self.shm_dir)):
+        if (self._dir_facts() != self.dir_facts) if self.dir_facts is not None else any(map(os.listdir, self.dirs)):
             return "files were left in the scratch directory"
         if sysv_objects():
             return "SysV IPC objects were left"

@@ -1,0 +1,68 @@
+"""The batched process's cheap leftover-state checks (``guest/_sstar_fresh.py``) see what they stand for."""
+
+import importlib
+import os
+import sys
+import tempfile
+from pathlib import Path
+
+import pytest
+
+GUEST = Path(__file__).resolve().parents[2] / "sstar" / "sandbox" / "guest"
+
+
+@pytest.fixture(scope="module")
+def fresh():
+    sys.path.insert(0, str(GUEST))
+    try:
+        yield importlib.import_module("_sstar_fresh")
+    finally:
+        sys.path.remove(str(GUEST))
+
+
+def test_dict_version_changes_with_every_change_of_the_dict_and_only_then(fresh):
+    d = {"a": 1, "b": object()}
+    tag = fresh.dict_version(d)
+    if sys.implementation.name != "cpython" or sys.version_info >= (3, 14):
+        assert tag is None  # the caller then compares every value
+        return
+    assert tag is not None and d == {"a": 1, "b": d["b"]}  # the probe left nothing behind
+    seen = [tag.value]
+
+    def changed() -> bool:
+        seen.append(tag.value)
+        return seen[-1] != seen[-2]
+
+    d["b"] = d["b"]
+    assert not changed()  # the same object again: what each test does with the builtins' streams
+    d["b"] = object()
+    assert changed()
+    d["c"] = None
+    assert changed()
+    del d["c"]
+    assert changed()
+    d.update(a=1)
+    assert not changed()  # 1 is the same (cached) object
+    d.pop("a")
+    assert changed()
+
+
+def test_dict_version_refuses_a_layout_it_does_not_recognise(fresh, monkeypatch):
+    monkeypatch.setattr(fresh.sys, "version_info", (3, 14, 0))
+    assert fresh.dict_version({}) is None
+
+
+def test_a_directory_size_counts_entries_only_where_the_probe_shows_it(fresh):
+    shm = Path("/dev/shm")
+    if shm.is_dir() and os.access(shm, os.W_OK):
+        with tempfile.TemporaryDirectory(dir=shm) as d:  # tmpfs: 20 bytes an entry
+            assert fresh._size_counts_entries(d)
+            Path(d, "x").write_text("")
+            assert not fresh._size_counts_entries(d)  # not empty: never trusted
+    with tempfile.TemporaryDirectory() as d:
+        # Whatever the file system, a size that does not move with a new entry is never trusted.
+        empty = os.stat(d).st_size
+        Path(d, "probe").write_text("")
+        moves = os.stat(d).st_size != empty
+        os.unlink(Path(d, "probe"))
+        assert fresh._size_counts_entries(d) == (moves and os.stat(d).st_size == empty)

@@ -66,3 +66,25 @@ def test_a_directory_size_counts_entries_only_where_the_probe_shows_it(fresh):
         moves = os.stat(d).st_size != empty
         os.unlink(Path(d, "probe"))
         assert fresh._size_counts_entries(d) == (moves and os.stat(d).st_size == empty)
+
+
+def test_random_view_moves_with_every_draw_and_every_seeding(fresh):
+    import random
+
+    view = fresh.random_view()
+    if view is None:  # another layout: every test is reseeded instead
+        return
+    state = random.getstate()
+    try:
+        seen = [view()]
+        for touch in (random.random, lambda: random.seed(1), lambda: random.seed(2), lambda: random.getrandbits(8),
+                      lambda: random.setstate(state)):
+            touch()
+            seen.append(view())
+            assert seen[-1] != seen[-2], touch
+        random.seed(3)
+        again = view()
+        random.seed(3)
+        assert view() == again  # the same state: nothing to tell apart
+    finally:
+        random.setstate(state)

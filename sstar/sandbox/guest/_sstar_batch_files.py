@@ -27,6 +27,21 @@ def blank_result(**facts) -> dict:
     return base
 
 
+DEFAULTS = {"signal": None, "timed_out": False, "cpu_exceeded": False, "output_exceeded": False,
+            "memory_exceeded": False, "cpu_s": 0.0, "wall_s": 0.0, "max_rss_kb": 0, "stdout_b64": "", "stderr": "",
+            "exception": None, "result": None}
+
+
+def compact(facts: dict) -> dict:
+    """A test's result in a batch's reply: ``exit_code`` always (its default, None, means killed), every other
+    field of ``wire.RESULT_FIELDS`` only where it differs from ``DEFAULTS`` (what ``to_result`` assumes)."""
+    result = {"exit_code": facts.get("exit_code", 0)}
+    for key, value in facts.items():
+        if key != "exit_code" and DEFAULTS.get(key, key) != value:
+            result[key] = value
+    return result
+
+
 def write_inputs(worker, msg: dict) -> list[str]:
     """Every test's input in a read-only file of its own, before the first runs: no test waits for the worker.
     Tests without standard input (functional ones) share one empty file; ``msg["empty_stdin"]``: which.

@@ -12,7 +12,7 @@ import signal
 import time
 
 import wire
-from _sstar_batch_files import blank_result, failed, write_inputs
+from _sstar_batch_files import compact, failed, write_inputs
 from _sstar_os import cpu_seconds, kill_everything
 
 STDERR_KEEP = 8192
@@ -187,7 +187,7 @@ class _Watch:
         del self.out[: cuts[0] + len(marker)]
         del self.err[: cuts[1] + len(marker)]
         result = self._end_result(end, out, err)
-        if end.get("retire") or result["memory_exceeded"] or result["output_exceeded"] \
+        if end.get("retire") or result.get("memory_exceeded") or result.get("output_exceeded") \
                 or self.index + 1 >= len(self.tests) or (self.stop and failed(result)) or self._strays():
             return True
         self.index += 1  # the end line also says that the next test starts: its clock starts at the end of _lines
@@ -223,15 +223,21 @@ class _Watch:
             return True
 
     def _record(self, out: bytes, err: bytes, **facts) -> dict:
+        """Record a test's result. Only what differs from a clean, silent exit is written (``compact``): a
+        batch's reply carries a hundred of them, and the harness fills in the rest."""
         facts.setdefault("wall_s", time.monotonic() - self.started)
-        result = blank_result(stdout_b64=base64.b64encode(out[: self.out_cap]).decode(),
-                         stderr=err[-STDERR_KEEP:].decode("utf-8", "replace"),
-                         exception=self.report.get("exception"), result=self.report.get("result"), **facts)
-        result["cpu_s"], result["wall_s"] = round(result["cpu_s"], 6), round(result["wall_s"], 6)
+        facts["cpu_s"], facts["wall_s"] = round(facts.get("cpu_s", 0.0), 6), round(facts["wall_s"], 6)
+        if out:
+            facts["stdout_b64"] = base64.b64encode(out[: self.out_cap]).decode()
+        if err:
+            facts["stderr"] = err[-STDERR_KEEP:].decode("utf-8", "replace")
+        if self.report:
+            facts.update(self.report)
+            self.report = {}
         if len(out) > self.out_cap or len(self.res) > self.out_cap:
-            result["output_exceeded"] = True
+            facts["output_exceeded"] = True
+        result = compact(facts)
         self.results.append(result)
-        self.report = {}
         return result
 
     def run(self) -> tuple[list[dict], str]:

@@ -26,13 +26,18 @@ import resource
 import sys
 
 from _sstar_child import apply_limits, execute
-from _sstar_fresh import STDOUT, FreshState, status
+from _sstar_fresh import STDOUT, FreshState
 from _sstar_os import _reap_zombies as _reap
 
 
 def _cpu() -> float:
+    return _usage()[0]
+
+
+def _usage() -> tuple[float, int]:
+    """The CPU of this process and its reaped children (seconds), and this process's peak resident size (kB)."""
     me, kids = resource.getrusage(resource.RUSAGE_SELF), resource.getrusage(resource.RUSAGE_CHILDREN)
-    return me.ru_utime + me.ru_stime + kids.ru_utime + kids.ru_stime
+    return me.ru_utime + me.ru_stime + kids.ru_utime + kids.ru_stime, me.ru_maxrss
 
 
 def _join_threads() -> None:
@@ -116,9 +121,11 @@ def serve_tests(msg: dict, stdin_path: str, work_dir: str, shm_dir: str | None,
         exit_status = execute(msg, compiled, _join_threads)
         if state.children():  # (zombies included: with none, no wait4 call is needed)
             _reap()
-        wall, cpu = time.monotonic() - started, _cpu() - cpu0
+        wall = time.monotonic() - started
+        cpu, peak = _usage()
+        cpu -= cpu0
         _drop_module()
-        facts = status(state.proc["status"])  # after the module's teardown, which may run the program's finalizers
+        facts = state.facts(peak)  # after the module's teardown, which may run the program's finalizers
         why = state.left_behind(facts)
         drawn = os.urandom(32)  # after the test: this test's marker, the next test's seed
         nonce, fresh = (b"" if why else drawn[:16].hex().encode()), drawn[16:]

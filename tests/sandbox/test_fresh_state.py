@@ -88,3 +88,51 @@ def test_random_view_moves_with_every_draw_and_every_seeding(fresh):
         assert view() == again  # the same state: nothing to tell apart
     finally:
         random.setstate(state)
+
+
+CHECK = r'''
+import builtins, os, sys, tempfile
+sys.path.insert(0, sys.argv[1])
+import _sstar_fresh as fresh
+if sys.argv[2] == "prepared":
+    fresh.prepare()
+work = tempfile.mkdtemp()
+os.chdir(work)
+fresh.STDOUT[0] = sys.stdout
+state = fresh.FreshState(work, None, 0)
+assert (state.builtins_version is None) == (sys.argv[2] != "prepared" or "builtins" not in fresh.VIEWS)
+seen = []
+original = builtins.sorted
+for change in ("", "add", "replace", "file", "delete"):  # (a deleted builtin comes back last in dict order)
+    state.restore(os.urandom(16))
+    builtins.stdin = sys.stdin  # what each test's program does: the same object again
+    if change == "add":
+        builtins.leaked = 1
+    elif change == "replace":
+        builtins.sorted = lambda *a: []
+    elif change == "delete":
+        del builtins.sorted
+    elif change == "file":
+        open(os.path.join(work, "left"), "w").close()
+    seen.append(state.left_behind(state.facts(0)))
+    # Undone before the next one (a batch's process would have ended here).
+    builtins.__dict__.pop("leaked", None)
+    builtins.sorted = original
+    if change == "file":
+        os.unlink(os.path.join(work, "left"))
+print(seen)
+'''
+
+
+@pytest.mark.parametrize("how", ["prepared", "unprepared"])
+def test_the_state_check_sees_builtins_and_files_with_or_without_the_fast_paths(how, tmp_path):
+    import subprocess
+
+    script = tmp_path / "check.py"
+    script.write_text(CHECK)
+    out = subprocess.run([sys.executable, str(script), str(GUEST), how], capture_output=True, text=True,
+                         pass_fds=(), stdin=subprocess.DEVNULL,
+                         preexec_fn=lambda: os.dup2(1, 3))  # descriptor 3: the result pipe in the sandbox
+    assert out.returncode == 0, out.stderr
+    assert out.stdout.strip() == str(["", "a builtin was changed", "a builtin was changed",
+                                      "files were left in the scratch directory", "a builtin was changed"])

@@ -89,7 +89,8 @@ def serve_tests(msg: dict, stdin_path: str, work_dir: str, shm_dir: str | None,
     # A functional batch's arguments: one file, each test's at its offset (``args_at``), read with one pread.
     args_fd = os.open(input_path(stdin_path, 0, "args"), os.O_RDONLY) if functional else -1
     args_at = msg.get("args_at") or []
-    state = FreshState(work_dir, shm_dir, len(msg["code"]), (args_fd,) if args_fd >= 0 else ())
+    state = FreshState(work_dir, shm_dir, len(msg["code"]), (args_fd,) if args_fd >= 0 else (),
+                       tmpfs=msg.get("tmpfs_dirs"))
     clear_refs = state.proc["clear_refs"]
     os.write(3, b'{"ready":%r}\n' % _cpu())
     compiled: list = [None]

@@ -174,7 +174,9 @@ def _agree(from_stat: dict[bytes, int], from_status: dict[bytes, int]) -> bool:
 class FreshState:
     """What a fresh process starts from, taken before the first test and checked after each."""
 
-    def __init__(self, work_dir: str, shm_dir: str | None, code_len: int, keep_fds: tuple[int, ...] = ()) -> None:
+    def __init__(self, work_dir: str, shm_dir: str | None, code_len: int, keep_fds: tuple[int, ...] = (),
+                 tmpfs: bool | None = None) -> None:
+        """``tmpfs``: the scratch directories are tmpfs mounts (None: unknown, found out with a probe)."""
         import decimal
 
         self.work_dir, self.shm_dir = work_dir, shm_dir
@@ -215,7 +217,9 @@ class FreshState:
         self.dirs = tuple(d for d in (work_dir, shm_dir) if d)
         # Where the scratch directories are tmpfs mounts (the sandbox's own, as root), one stat a test tells
         # whether they are empty; elsewhere they are listed.
-        self.dir_facts = self._dir_facts() if all(map(_size_counts_entries, self.dirs)) else None
+        if tmpfs is None:
+            tmpfs = all(map(_size_counts_entries, self.dirs))
+        self.dir_facts = self._dir_facts() if tmpfs and not any(map(os.listdir, self.dirs)) else None
         self.memory = tuple(x + MEMORY_SLACK + 8 * code_len for x in statm(self.proc["statm"]))
         self.stdin = None
 

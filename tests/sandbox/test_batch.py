@@ -160,3 +160,20 @@ def test_input_read_every_way_each_test_its_own(local_pair):
         code = f"import sys, os\ndef solve(d):\n    return int(d.split()[0]) * 2\n{read}\nprint(solve(data))\n"
         requests = [ExecRequest(code=code, stdin=f"{t}\n", limits=LIMITS) for t in range(25)]
         assert [r.stdout for r in batched.run_program(requests)] == [f"{2 * t}\n".encode() for t in range(25)], name
+
+
+def test_a_programs_tests_are_spread_only_over_free_workers():
+    """Alone, a program's tests are split across the workers (its latency); when the others are busy they
+    stay in one batch, one process: every batch costs a freshly confined process."""
+    # A token kept on an imported module (not restored between tests): one per process.
+    code = "import os, json\njson.token = getattr(json, 'token', None) or os.urandom(8).hex()\nprint(json.token)"
+    requests = [ExecRequest(code=code, stdin=f"{i}\n", limits=LIMITS) for i in range(8)]
+    with LocalSandbox(workers=2) as sandbox:
+        sandbox.warm_up(wait=True)
+        alone = {r.stdout for r in sandbox.run_many(requests)}
+        held = sandbox._acquire()  # another caller's batch holds this worker
+        try:
+            busy = {r.stdout for r in sandbox.run_many(requests)}
+        finally:
+            sandbox._release(held)
+    assert len(alone) == 2 and len(busy) == 1

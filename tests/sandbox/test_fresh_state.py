@@ -20,9 +20,14 @@ def fresh():
         sys.path.remove(str(GUEST))
 
 
-def test_dict_version_changes_with_every_change_of_the_dict_and_only_then(fresh):
+@pytest.fixture(scope="module")
+def views(fresh):
+    return importlib.import_module("_sstar_views")
+
+
+def test_dict_version_changes_with_every_change_of_the_dict_and_only_then(views):
     d = {"a": 1, "b": object()}
-    tag = fresh.dict_version(d)
+    tag = views.dict_version(d)
     if sys.implementation.name != "cpython" or sys.version_info >= (3, 14):
         assert tag is None  # the caller then compares every value
         return
@@ -47,9 +52,9 @@ def test_dict_version_changes_with_every_change_of_the_dict_and_only_then(fresh)
     assert changed()
 
 
-def test_dict_version_refuses_a_layout_it_does_not_recognise(fresh, monkeypatch):
-    monkeypatch.setattr(fresh.sys, "version_info", (3, 14, 0))
-    assert fresh.dict_version({}) is None
+def test_dict_version_refuses_a_layout_it_does_not_recognise(views, monkeypatch):
+    monkeypatch.setattr(views.sys, "version_info", (3, 14, 0))
+    assert views.dict_version({}) is None
 
 
 def test_a_directory_size_counts_entries_only_where_the_probe_shows_it(fresh):
@@ -68,10 +73,10 @@ def test_a_directory_size_counts_entries_only_where_the_probe_shows_it(fresh):
         assert fresh._size_counts_entries(d) == (moves and os.stat(d).st_size == empty)
 
 
-def test_random_view_moves_with_every_draw_and_every_seeding(fresh):
+def test_random_view_moves_with_every_draw_and_every_seeding(views):
     import random
 
-    view = fresh.random_view()
+    view = views.random_view()
     if view is None:  # another layout: every test is reseeded instead
         return
     state = random.getstate()
@@ -94,8 +99,9 @@ CHECK = r'''
 import builtins, os, sys, tempfile
 sys.path.insert(0, sys.argv[1])
 import _sstar_fresh as fresh
+import _sstar_views
 if sys.argv[2] == "prepared":
-    fresh.prepare()
+    _sstar_views.prepare()
 work = tempfile.mkdtemp()
 os.chdir(work)
 fresh.STDOUT[0] = sys.stdout

@@ -33,7 +33,7 @@ from _sstar_supervise import supervise  # noqa: E402
 from _sstar_os import (PR_SET_CHILD_SUBREAPER, Channel, Scratch, _libc, kill_everything,  # noqa: E402
                        prctl, uid_can_run_python)
 from _sstar_batch import serve_tests  # noqa: E402
-from _sstar_fresh import prepare as prepare_fresh_state  # noqa: E402
+from _sstar_views import prepare as prepare_fresh_state  # noqa: E402
 from _sstar_batch_files import blank_result  # noqa: E402
 from _sstar_batch_run import run_batch  # noqa: E402
 import wire  # noqa: E402

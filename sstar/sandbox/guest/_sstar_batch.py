@@ -3,8 +3,8 @@
 As LiveCodeBench's grader does, a program is compiled once and its tests run one after another in
 the same process, each on its own input, with its own output capture, CPU, memory and exit status.
 Each test runs the compiled module afresh in a new namespace (what a fresh process would see), with
-the state a forked process starts from restored (random reseeded, decimal context, recursion and
-int-digit limits). After each test the process checks that nothing it cannot reset is left behind -- a live
+the state a forked process starts from restored (random reseeded after a test that used it, decimal
+context, recursion and int-digit limits). After each test the process checks that nothing it cannot reset is left behind -- a live
 thread or child process, a replaced ``sys.stdin``/``stdout``/builtin, a signal handler, a pending
 alarm, an open descriptor, a file in the scratch directory, SysV IPC objects, changed limits or
 environment, memory the program kept -- and if anything is, the test still gets its verdict but the

@@ -182,6 +182,11 @@ class WorkerPool:
     def info(self) -> SandboxInfo:
         raise NotImplementedError
 
+    def free_workers(self) -> int:
+        """Workers no caller holds now: idle ones, and those not started yet (started on demand)."""
+        with self._lock:
+            return self._idle.qsize() + max(0, self.size - self._started)
+
     def _acquire(self) -> FramedWorker:
         while True:
             with self._lock:

@@ -36,6 +36,12 @@ if kind == "stdin":
     sys.stdin = io.StringIO("666 666")
 if kind == "builtin":
     builtins.print = lambda *a, **k: sys.stdout.write("forged\n")
+if kind == "newbuiltin":
+    builtins.leaked = n
+if kind == "delbuiltin":
+    del builtins.sorted
+if kind == "mkdir":
+    os.mkdir("made")
 if kind == "file":
     open("left.txt", "w").write("secret")
 if kind == "alarm":
@@ -51,11 +57,12 @@ if kind == "recursion":
     sys.setrecursionlimit(100)
 if kind == "exit":
     sys.exit(5)
-print(n * 2, counter, random.randint(0, 10**9), os.path.exists("left.txt"), sys.getrecursionlimit() >= 1000)
+print(n * 2, sorted([counter])[0], random.randint(0, 10**9),
+      os.path.exists("left.txt") or os.path.exists("made") or hasattr(builtins, "leaked"), sys.getrecursionlimit() >= 1000)
 sys.stderr.write(f"note {n}\n")
 '''
-KINDS = ["ok", "crash", "raise", "segv", "loop", "sleep", "memory", "thread", "stdin", "builtin", "file", "alarm",
-         "fd", "dup2", "child", "recursion", "exit"]
+KINDS = ["ok", "crash", "raise", "segv", "loop", "sleep", "memory", "thread", "stdin", "builtin", "newbuiltin",
+         "delbuiltin", "file", "mkdir", "alarm", "fd", "dup2", "child", "recursion", "exit"]
 
 
 def _requests():
@@ -153,3 +160,20 @@ def test_input_read_every_way_each_test_its_own(local_pair):
         code = f"import sys, os\ndef solve(d):\n    return int(d.split()[0]) * 2\n{read}\nprint(solve(data))\n"
         requests = [ExecRequest(code=code, stdin=f"{t}\n", limits=LIMITS) for t in range(25)]
         assert [r.stdout for r in batched.run_program(requests)] == [f"{2 * t}\n".encode() for t in range(25)], name
+
+
+def test_a_programs_tests_are_spread_only_over_free_workers():
+    """Alone, a program's tests are split across the workers (its latency); when the others are busy they
+    stay in one batch, one process: every batch costs a freshly confined process."""
+    # A token kept on an imported module (not restored between tests): one per process.
+    code = "import os, json\njson.token = getattr(json, 'token', None) or os.urandom(8).hex()\nprint(json.token)"
+    requests = [ExecRequest(code=code, stdin=f"{i}\n", limits=LIMITS) for i in range(8)]
+    with LocalSandbox(workers=2) as sandbox:
+        sandbox.warm_up(wait=True)
+        alone = {r.stdout for r in sandbox.run_many(requests)}
+        held = sandbox._acquire()  # another caller's batch holds this worker
+        try:
+            busy = {r.stdout for r in sandbox.run_many(requests)}
+        finally:
+            sandbox._release(held)
+    assert len(alone) == 2 and len(busy) == 1

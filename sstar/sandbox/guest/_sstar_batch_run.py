@@ -12,7 +12,7 @@ import signal
 import time
 
 import wire
-from _sstar_batch import input_path
+from _sstar_batch_files import compact, failed, write_inputs
 from _sstar_os import cpu_seconds, kill_everything
 
 STDERR_KEEP = 8192
@@ -25,18 +25,10 @@ batch's last test (its end is noticed at once)."""
 BIG_READ = 16384
 
 
-def failed(result: dict) -> bool:
-    """A run that did not end cleanly, so no judge accepts it (what stops a batch asked to stop after the first
-    failure)."""
-    return bool(result.get("infra") or result.get("exit_code") != 0 or result.get("signal") is not None
-                or result.get("timed_out") or result.get("cpu_exceeded") or result.get("output_exceeded")
-                or result.get("memory_exceeded"))
-
-
 def run_batch(worker, msg: dict) -> dict:
     tests, results = msg["tests"], []
     stop = bool(msg.get("stop_after_failure"))
-    paths = _write_inputs(worker, msg)
+    paths = write_inputs(worker, msg)
     try:
         while len(results) < len(tests):
             got, infra = _one_child(worker, msg, len(results))
@@ -54,35 +46,6 @@ def run_batch(worker, msg: dict) -> dict:
     return {"type": wire.BATCH_RESULT, "results": results}
 
 
-def _write_inputs(worker, msg: dict) -> list[str]:
-    """Every test's input in a read-only file of its own, before the first runs: no test waits for the worker.
-    Tests without standard input (functional ones) share one empty file; ``msg["empty_stdin"]``: which."""
-    paths, files = [], []
-    functional = msg.get("mode") == "functional"
-    empty = msg["empty_stdin"] = "".join("0" if test.get("stdin") else "1" for test in msg["tests"])
-    if "1" in empty:
-        files.append((input_path(worker.stdin_path, 0, "empty"), b""))
-    for index, test in enumerate(msg["tests"]):
-        if empty[index] == "0":
-            files.append((input_path(worker.stdin_path, index), test["stdin"].encode("utf-8", "surrogatepass")))
-        if functional:
-            files.append((input_path(worker.stdin_path, index, "args"), json.dumps(test.get("args", [])).encode()))
-    for path, data in files:
-        try:
-            fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o444)
-        except FileExistsError:  # left by a batch that failed half way
-            os.unlink(path)
-            fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o444)
-        paths.append(path)
-        try:
-            view = memoryview(data)
-            while view:
-                view = view[os.write(fd, view):]
-        finally:
-            os.close(fd)
-    return paths
-
-
 def _one_child(worker, msg: dict, first: int) -> tuple[list[dict], str]:
     """Run tests from ``first`` on in one fresh child until it ends; their results, or an infra failure."""
     limits, tests = msg["limits"], msg["tests"]
@@ -91,6 +54,10 @@ def _one_child(worker, msg: dict, first: int) -> tuple[list[dict], str]:
         return ([failure["result"]], "") if "result" in failure else ([], failure["infra"])
     header = json.dumps({"mode": msg.get("mode"), "func_name": msg.get("func_name"), "limits": limits,
                          "batch": True, "index": first, "count": len(tests), "empty_stdin": msg["empty_stdin"],
+                         "args_at": msg.get("args_at"),
+                         # Mounted by the worker as tmpfs (just now: the scratch is reset on claiming): a directory's
+                         # size then counts its entries, and one stat a test tells whether a test left files.
+                         "tmpfs_dirs": bool(worker.scratch.tmpfs and (worker.shm is None or worker.shm.tmpfs)),
                          "stop_after_failure": bool(msg.get("stop_after_failure"))}).encode()
     start = worker.hand_over(standby, header, msg["code"].encode("utf-8", "surrogatepass"))
     if start is None:
@@ -113,15 +80,6 @@ def _trim_stderr(buf: bytearray) -> None:
         del buf[: at - STDERR_KEEP]
 
 
-def blank_result(**facts) -> dict:
-    """A test's result: these facts over a clean exit's."""
-    base = {"type": wire.RESULT, "exit_code": 0, "signal": None, "timed_out": False, "cpu_exceeded": False,
-            "output_exceeded": False, "memory_exceeded": False, "cpu_s": 0.0, "wall_s": 0.0, "max_rss_kb": 0,
-            "stdout_b64": "", "stderr": "", "exception": None, "result": None}
-    base.update(facts)
-    return base
-
-
 class _Watch:
     """One child's tests, from hand-over to its end."""
 
@@ -138,6 +96,10 @@ class _Watch:
         self.ready = False
         self.pending: dict | None = None
         self.children_fd = -1
+        # Counters read once for all the end lines handled together (a wake-up brings several): the OOM kills,
+        # stray processes, and the running test's start (see ``_lines``).
+        self.seen: dict = {}
+        self.begun = False
         self._begin(start)
 
     def _begin(self, now: float, oom_at: int | None = None) -> None:
@@ -174,6 +136,15 @@ class _Watch:
 
     def _lines(self) -> bool:
         """Handle the complete lines on the result pipe; True when this child is done."""
+        self.seen = {}
+        try:
+            return self._handle_lines()
+        finally:
+            if self.begun:  # the test running now began at the last end line: its CPU counts from here
+                self.begun = False
+                self._begin(time.monotonic(), self.oom_seen)
+
+    def _handle_lines(self) -> bool:
         while True:
             cut = self.res.find(b"\n")
             if cut < 0:
@@ -194,6 +165,7 @@ class _Watch:
                 if self._finish(item):
                     return True
             elif item.get("start") == self.index:
+                self.begun = False
                 self._begin(time.monotonic())
             elif "start" not in item:
                 self.report.update({k: v for k, v in item.items() if k in ("result", "exception")})
@@ -218,16 +190,18 @@ class _Watch:
         del self.out[: cuts[0] + len(marker)]
         del self.err[: cuts[1] + len(marker)]
         result = self._end_result(end, out, err)
-        if end.get("retire") or result["memory_exceeded"] or result["output_exceeded"] \
+        if end.get("retire") or result.get("memory_exceeded") or result.get("output_exceeded") \
                 or self.index + 1 >= len(self.tests) or (self.stop and failed(result)) or self._strays():
             return True
-        self.index += 1  # the end line also says that the next test starts: its clock starts now
-        self._begin(time.monotonic(), self.oom_seen)
+        self.index += 1  # the end line also says that the next test starts: its clock starts at the end of _lines
+        self.begun = True
         return False
 
     def _end_result(self, end: dict, out: bytes, err: bytes) -> dict:
         cgroup = self.standby.cgroup
-        self.oom_seen = cgroup.oom_kills() if cgroup is not None else 0
+        if "oom" not in self.seen:
+            self.seen["oom"] = cgroup.oom_kills() if cgroup is not None else 0
+        self.oom_seen = self.seen["oom"]
         memory = cgroup is not None and self.oom_seen > self.oom_at
         cpu = float(end.get("cpu") or 0.0)
         status = end.get("exit")
@@ -237,6 +211,11 @@ class _Watch:
 
     def _strays(self) -> bool:
         """A process a test left that escaped the child's view (re-parented to the worker, or in the cgroup)."""
+        if "strays" not in self.seen:
+            self.seen["strays"] = self._look_for_strays()
+        return self.seen["strays"]
+
+    def _look_for_strays(self) -> bool:
         keep = {self.standby.pid, self.worker.standby.pid if self.worker.standby else -1}
         try:
             if self.children_fd < 0:
@@ -247,15 +226,21 @@ class _Watch:
             return True
 
     def _record(self, out: bytes, err: bytes, **facts) -> dict:
+        """Record a test's result. Only what differs from a clean, silent exit is written (``compact``): a
+        batch's reply carries a hundred of them, and the harness fills in the rest."""
         facts.setdefault("wall_s", time.monotonic() - self.started)
-        result = blank_result(stdout_b64=base64.b64encode(out[: self.out_cap]).decode(),
-                         stderr=err[-STDERR_KEEP:].decode("utf-8", "replace"),
-                         exception=self.report.get("exception"), result=self.report.get("result"), **facts)
-        result["cpu_s"], result["wall_s"] = round(result["cpu_s"], 6), round(result["wall_s"], 6)
+        facts["cpu_s"], facts["wall_s"] = round(facts.get("cpu_s", 0.0), 6), round(facts["wall_s"], 6)
+        if out:
+            facts["stdout_b64"] = base64.b64encode(out[: self.out_cap]).decode()
+        if err:
+            facts["stderr"] = err[-STDERR_KEEP:].decode("utf-8", "replace")
+        if self.report:
+            facts.update(self.report)
+            self.report = {}
         if len(out) > self.out_cap or len(self.res) > self.out_cap:
-            result["output_exceeded"] = True
+            facts["output_exceeded"] = True
+        result = compact(facts)
         self.results.append(result)
-        self.report = {}
         return result
 
     def run(self) -> tuple[list[dict], str]:
@@ -332,6 +317,7 @@ class _Watch:
             s.cgroup.kill_all()
         if done and self.pending is None:
             return self.results, ""  # a test it had begun since runs again in a fresh child
+        self.seen = {}  # the counters as they are now, after its end
         drain_until = time.monotonic() + 1.0
         while time.monotonic() < drain_until and not flags["output_exceeded"]:
             if not any([self._pump(fd) for fd in (s.out_r, s.err_r, s.res_r)]):

@@ -7,6 +7,8 @@ takes its input and limits and runs the program, reporting out of band on fd 3.
 
 from __future__ import annotations
 
+import atexit
+import builtins
 import ctypes
 import json
 import os
@@ -14,6 +16,8 @@ import resource
 import signal
 import struct
 import sys
+import threading
+import types
 
 from _sstar_os import PR_SET_NO_NEW_PRIVS, PR_SET_PDEATHSIG, _libc, prctl
 
@@ -194,9 +198,6 @@ def execute(msg: dict, compiled: list, join_threads=None) -> int:  # pragma: no 
     for the next tests of a batch. ``join_threads``: how to wait for the program's threads
     (default: as a fresh interpreter does at exit).
     """
-    import atexit
-    import threading
-
     memory_report = b'{"exception":"MemoryError"}\n'
 
     def report(obj: dict) -> None:
@@ -210,13 +211,9 @@ def execute(msg: dict, compiled: list, join_threads=None) -> int:  # pragma: no 
     atexit._clear()
     functional = msg.get("mode") == "functional"
     # A real module, registered in sys.modules, so that pickle (multiprocessing) finds its functions.
-    import types
-
     module = types.ModuleType("__sstar_solution__" if functional else "__main__")
     namespace = module.__dict__
     namespace.update({"__name__": module.__name__, "__file__": "solution.py"})
-    import builtins
-
     builtins.stdin, builtins.stdout, builtins.stderr = sys.stdin, sys.stdout, sys.stderr  # from sys import *
     sys.modules[module.__name__] = module
     exit_code = 0
@@ -237,7 +234,7 @@ def execute(msg: dict, compiled: list, join_threads=None) -> int:  # pragma: no 
                 raise NameError(f"no class Solution and no function named {name!r}")
             value = fn(*args)
             try:
-                text = json.dumps(value, default=_to_jsonable)
+                text = _encode(value)
             except (TypeError, ValueError) as exc:
                 report({"exception": "UnserializableResult", "message": str(exc)[:300]})
                 exit_code = 1
@@ -291,3 +288,7 @@ def _to_jsonable(value):
     if hasattr(value, "tolist"):
         return value.tolist()
     raise TypeError(f"{type(value).__name__} is not JSON serializable")
+
+
+_encode = json.JSONEncoder(default=_to_jsonable).encode
+"""``json.dumps(value, default=_to_jsonable)``, with the encoder made once (by the worker), not per test."""

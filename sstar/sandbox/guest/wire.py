@@ -38,7 +38,9 @@ no test after the first that does not end cleanly (a time-out, a crash, a non-ze
 LIMIT_FIELDS = ("cpu_s", "wall_s", "memory_mb", "output_bytes", "file_bytes", "nproc", "nofile")
 RESULT_FIELDS = ("exit_code", "signal", "timed_out", "cpu_exceeded", "output_exceeded", "memory_exceeded",
                  "cpu_s", "wall_s", "max_rss_kb", "stdout_b64", "stderr", "exception", "result")
-"""Raw facts about one test; optional: ``infra`` (str) and ``retire`` (bool)."""
+"""Raw facts about one test; optional: ``infra`` (str) and ``retire`` (bool). In a BATCH_RESULT's ``results``
+every field but ``exit_code`` is left out where it holds its default (None, False, 0, empty): the reader
+assumes those."""
 
 
 def frame(msg: dict) -> bytes:

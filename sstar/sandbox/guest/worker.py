@@ -33,7 +33,9 @@ from _sstar_supervise import supervise  # noqa: E402
 from _sstar_os import (PR_SET_CHILD_SUBREAPER, Channel, Scratch, _libc, kill_everything,  # noqa: E402
                        prctl, uid_can_run_python)
 from _sstar_batch import serve_tests  # noqa: E402
-from _sstar_batch_run import blank_result, run_batch  # noqa: E402
+from _sstar_views import prepare as prepare_fresh_state  # noqa: E402
+from _sstar_batch_files import blank_result  # noqa: E402
+from _sstar_batch_run import run_batch  # noqa: E402
 import wire  # noqa: E402
 
 sys.path.remove(_HERE)  # a program imports from the standard library, never from the worker's folder
@@ -70,6 +72,7 @@ class Worker:
                            "LANG": "C.UTF-8", "OPENBLAS_NUM_THREADS": "1", "OMP_NUM_THREADS": "1"})
         for name in EXTRA_PRELOAD:
             __import__(name)
+        prepare_fresh_state()  # how a batch's process reads the builtins' version and random's position
         precompile()  # the functional results' check, compiled here once instead of in every test's process
         if os.getpid() != 1:
             prctl(PR_SET_CHILD_SUBREAPER, 1)

@@ -84,6 +84,10 @@ class SStarConfig(BaseModel):
     synth_time_limits: int = Field(
         3, ge=0, description="[ours] Time limits on synthesized inputs after which a candidate is not run on the "
         "rest (inputs go in rounds of 10, 20, 40, ...; 0: run every candidate on every input).")
+    synth_budget_s: Optional[float] = Field(
+        3.0, gt=0, description="[ours] Wall-clock seconds for running the candidates on synthesized inputs: after "
+        "the first round, rounds are cut to what is left at the pace so far; inputs never run are dropped, with a "
+        "note (None: no budget).")
     concurrency: int = Field(8, ge=1, description="Model requests in flight at once.")
     max_input_chars: int = Field(200_000, ge=100, description="Longest synthesized input kept.")
 

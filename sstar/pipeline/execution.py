@@ -4,8 +4,9 @@ from __future__ import annotations
 
 import enum
 import json
+import time
 from dataclasses import dataclass
-from typing import Sequence
+from typing import Optional, Sequence
 
 from ..judge.runner import classify
 from ..judge.structures import node_kinds, with_structures
@@ -62,19 +63,31 @@ def request(code: str, problem: Problem, text: str, limits: Limits) -> ExecReque
 
 
 def run_matrix(codes: Sequence[str], problem: Problem, inputs: Sequence[str], sandbox: Sandbox,
-               limits: Limits, give_up_after: int = 0, first_round: int = 10) -> list[list[Outcome]]:
+               limits: Limits, give_up_after: int = 0, first_round: int = 10,
+               budget_s: Optional[float] = None) -> list[list[Outcome]]:
     """``out[c][i]``: candidate c on input i, each round's runs in one batch over the sandbox's workers.
 
     With ``give_up_after`` (> 0), inputs go in rounds (``first_round`` inputs, then twice as many each
     round: few rounds, so little waiting on the slowest program of a round), and a candidate that has hit
     the time limit on that many inputs is not run on later rounds (``skipped``): a program that loops
     forever on small inputs would otherwise cost a whole time limit on each of them, and it is already
-    told apart."""
+    told apart.
+
+    With ``budget_s``, inputs also go in rounds, and a round after the first is cut to what the seconds
+    left allow at the pace so far (none: the matrix ends there, with fewer columns than ``inputs``): a
+    problem whose correct program needs a second on each large input would otherwise take minutes."""
     out: list[list[Outcome]] = [[] for _ in codes]
-    start, step = 0, first_round if give_up_after > 0 else max(1, len(inputs))
-    while start < len(inputs):
-        texts = inputs[start:start + step]
-        start, step = start + step, step * 2
+    sizes = _rounds(len(inputs), first_round if give_up_after > 0 or budget_s is not None else len(inputs),
+                    budget_s is not None)
+    start, began = 0, time.monotonic()
+    for size in sizes:
+        if budget_s is not None and start:
+            spent = time.monotonic() - began
+            size = min(size, int((budget_s - spent) / (spent / start)) if spent > 0 else size)
+            if size < 1:
+                break
+        texts = inputs[start:start + size]
+        start += size
         active = [c for c in range(len(codes)) if not give_up_after or
                   sum(o.status is Status.TIME_LIMIT for o in out[c]) < give_up_after]
         results = sandbox.run_many([request(codes[c], problem, text, limits) for c in active for text in texts])
@@ -84,6 +97,16 @@ def run_matrix(codes: Sequence[str], problem: Problem, inputs: Sequence[str], sa
         for n, c in enumerate(active):
             out[c] += [_outcome(r, problem, limits) for r in results[n * len(texts):(n + 1) * len(texts)]]
     return out
+
+
+def _rounds(total: int, first: int, probe: bool) -> list[int]:
+    """Round sizes: ``first``, then twice as many each round; with ``probe``, the first round's first two
+    inputs go alone, so the pace is known before the bulk of it."""
+    sizes, step = ([2, max(0, first - 2)] if probe and first > 2 else [first]), max(1, first) * 2
+    while sum(sizes) < total:
+        sizes.append(step)
+        step *= 2
+    return [n for n in sizes if n > 0]
 
 
 def _outcome(result, problem: Problem, limits: Limits) -> Outcome:

@@ -205,9 +205,18 @@ class SStar:
                 run.problem, {k: cands[k].code for k in kept}, ask, c.max_clusters)
             return choice
         inputs = await self.synthesize(run, kept)
+        # Shortest first: under the time budget the many small inputs (where most wrong programs show) run
+        # before the few maximum-size ones, which a budget may leave out.
+        run.inputs = sorted(run.inputs, key=lambda item: len(item.text))
+        inputs = [item.text for item in run.inputs]
         limits = self._synth_limits(run.problem)
         matrix = await asyncio.to_thread(run_matrix, [cands[k].code for k in kept], run.problem, inputs,
-                                         self.sandbox, limits, c.synth_time_limits) if inputs else [[] for _ in kept]
+                                         self.sandbox, limits, c.synth_time_limits, 10, c.synth_budget_s) \
+            if inputs else [[] for _ in kept]
+        if matrix and len(matrix[0]) < len(inputs):  # the time budget ran out: the inputs never run are dropped
+            run.notes.append(f"synthesis: the {c.synth_budget_s:g} s budget for running synthesized inputs was "
+                             f"spent after {len(matrix[0])} of {len(inputs)} inputs; the rest were not run")
+            inputs, run.inputs = inputs[:len(matrix[0])], run.inputs[:len(matrix[0])]
         valid = valid_inputs(matrix, [s.checked for s in run.inputs]) if inputs else []
         run.inputs = [replace(s, valid=ok, reason=why) for s, (ok, why) in zip(run.inputs, valid)]
         groups = cluster(kept, matrix, [ok for ok, _ in valid])

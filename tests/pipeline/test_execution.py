@@ -49,3 +49,31 @@ def test_skipped_runs_do_not_make_an_input_invalid_nor_decide_a_pair():
     config = SStarConfig()
     assert execution_rule(["1"], [SKIP], [OK], [True], config, 2.0) is None
     assert execution_rule(["1"], [OK], [SKIP], [True], config, 2.0) is None
+
+
+BUSY = "import time\nn = int(input())\nend = time.process_time() + 0.15\nwhile time.process_time() < end:\n    pass\nprint(n)\n"
+
+
+def test_a_time_budget_cuts_the_rounds_and_the_matrix_ends_where_it_ran_out(sandbox):
+    inputs = [str(k) for k in range(40)]  # 0.15 s of CPU each: 6 s in all, far over a 0.6 s budget
+    out = run_matrix([BUSY], _problem(), inputs, sandbox, Limits(time_s=2), budget_s=0.6)
+    ran = len(out[0])
+    assert 2 <= ran < 40 and [o.output for o in out[0]] == [str(k) for k in range(ran)]
+    # With no budget (and no give-up rule) every input runs, in one batch.
+    assert len(run_matrix([ECHO], _problem(), inputs, sandbox, Limits(time_s=2))[0]) == 40
+
+
+def test_select_drops_the_inputs_the_budget_left_unrun_and_says_so(sandbox):
+    import sstar
+    from sstar.problem import TestCase, TestType
+
+    problem = Problem(question_id="echo", question_content="Print n.\n\nInput\n\nOne integer n (1 ≤ n ≤ 10^9).\n",
+                      public_test_cases=(TestCase(input="3\n", output="3\n", testtype=TestType.STDIN),))
+    other = BUSY.replace("print(n)", "print(n if n < 50 else n + 1)")
+    result = sstar.select(problem, [BUSY, other], model=None, sandbox=sandbox,
+                          config=SStarConfig(synth_budget_s=0.6, hypothesis_inputs=40))
+    note = next(n for n in result.notes if "budget for running synthesized inputs" in n)
+    assert "the rest were not run" in note
+    assert 2 <= len(result.synthesized_inputs) < 40
+    lengths = [len(i.text) for i in result.synthesized_inputs]
+    assert lengths == sorted(lengths)  # shortest first: the small inputs are the ones that run

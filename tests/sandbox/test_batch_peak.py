@@ -14,21 +14,25 @@ LIMITS = Limits(time_s=5, wall_time_s=20, memory_mb=512)
 PROGRAM = r'''
 import json, os, sys
 json.token = getattr(json, "token", None) or os.urandom(8).hex()
-if sys.stdin.read().strip() == "big":
+kind = sys.stdin.read().strip()
+if kind == "big":
     block = bytearray(200 << 20)
     block[::4096] = b"x" * len(block[::4096])
     del block
-print(json.token)
+print(json.token, flush=True)
+if kind == "crash":  # its peak then comes from the worker's side (the cgroup's is the whole process's)
+    os.kill(os.getpid(), 11)
 '''
-KINDS = ["big", "small", "small", "big", "small"]
+KINDS = ["big", "small", "small", "big", "small", "big", "crash", "small"]
 
 
 def _check(sandbox, batched: bool) -> None:
     requests = [ExecRequest(code=PROGRAM, stdin=f"{kind}\n", limits=LIMITS) for kind in KINDS]
     got = sandbox.run_program(requests)
-    assert [r.exit_code for r in got] == [0] * len(KINDS), [r.stderr[-300:] for r in got]
-    tokens = {r.stdout for r in got}
-    assert len(tokens) == (1 if batched else len(KINDS))  # the batch really ran in one process
+    assert [r.signal for r in got] == [11 if k == "crash" else None for k in KINDS], [r.stderr[-300:] for r in got]
+    tokens = [r.stdout for r in got]
+    # The batch really ran in one process (a fresh one after the crash).
+    assert len(set(tokens)) == (2 if batched else len(KINDS)) and len(set(tokens[:7])) == (1 if batched else 7)
     peaks = [r.max_rss_mb for r in got]
     for kind, peak in zip(KINDS, peaks):
         if kind == "big":
@@ -54,3 +58,55 @@ def test_each_test_reports_its_own_peak_memory_in_docker(isolate):
 
     with DockerSandbox(workers=1, isolate_tests=isolate) as sandbox:
         _check(sandbox, batched=not isolate)
+
+
+# A program that finds the batch's clear_refs descriptor: what it can do with it stays its own business.
+HOSTILE = r'''
+import json, os, sys
+json.token = getattr(json, "token", None) or os.urandom(8).hex()
+found = []
+for fd in os.listdir("/proc/self/fd"):
+    try:
+        if os.readlink(f"/proc/self/fd/{fd}").endswith("/clear_refs"):
+            found.append(int(fd))
+    except OSError:  # (the listing's own descriptor)
+        pass
+kind = sys.stdin.read().strip()
+if kind == "swap":  # the next test's reset would write into this file: the process must not go on
+    for fd in found:
+        os.dup2(os.open("/dev/null", os.O_WRONLY), fd)
+if kind == "hog":  # its peak forgotten over and over while it grows past the limit
+    block = bytearray(0)
+    for _ in range(40):
+        block += bytearray(16 << 20)
+        block[::4096] = b"x" * len(block[::4096])
+        for fd in found:
+            for value in (b"1", b"4", b"5"):
+                os.write(fd, value)
+print(json.token, len(found))
+'''
+
+
+def _hostile(sandbox, batched: bool) -> None:
+    from sstar.judge import Verdict
+    from sstar.judge.runner import classify
+
+    limits = Limits(time_s=5, wall_time_s=20, memory_mb=256)
+    kinds = ["look", "hog", "look", "swap", "look"]
+    got = sandbox.run_program([ExecRequest(code=HOSTILE, stdin=f"{k}\n", limits=limits) for k in kinds])
+    verdicts = [classify(r, limits)[0] for r in got]
+    assert verdicts[1] is Verdict.MEMORY_LIMIT, (got[1].stderr[-300:], got[1].max_rss_mb)
+    assert [verdicts[i] for i in (0, 2, 3, 4)] == [None] * 4, [r.stderr[-300:] for r in got]
+    out = [r.stdout.split() for r in got]
+    # Batched: the descriptor is there (one); with a process per test the peak is the process's whole life's
+    # and the descriptor is closed before the program runs.
+    assert {int(o[1]) for i, o in enumerate(out) if i != 1} == {1 if batched else 0}
+    if batched:  # the test after the swap ran in a fresh process
+        assert out[3][0] != out[4][0]
+    assert all(0 < r.max_rss_mb < 120 for i, r in enumerate(got) if i != 1), [r.max_rss_mb for r in got]
+
+
+@pytest.mark.parametrize("isolate", [False, True], ids=["batched", "isolated"])
+def test_a_program_holding_clear_refs_resets_only_its_own_peak(isolate):
+    with LocalSandbox(workers=1, isolate_tests=isolate) as sandbox:
+        _hostile(sandbox, batched=not isolate)

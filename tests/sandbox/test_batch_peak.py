@@ -41,14 +41,9 @@ def _check(sandbox, batched: bool) -> None:
             assert 0 < peak < 120, peaks
 
 
-@pytest.mark.parametrize("isolate", [False, True], ids=["batched", "isolated"])
-def test_each_test_reports_its_own_peak_memory(isolate):
-    with LocalSandbox(workers=1, isolate_tests=isolate) as sandbox:
-        _check(sandbox, batched=not isolate)
-
-
-@pytest.mark.parametrize("isolate", [False, True], ids=["batched", "isolated"])
-def test_each_test_reports_its_own_peak_memory_in_docker(isolate):
+def _sandbox(backend: str, isolate: bool):
+    if backend == "local":
+        return LocalSandbox(workers=1, isolate_tests=isolate)
     docker = pytest.importorskip("docker", reason="the docker package is not installed")
     try:
         docker.from_env().ping()
@@ -56,7 +51,16 @@ def test_each_test_reports_its_own_peak_memory_in_docker(isolate):
         pytest.skip(f"no Docker engine could be reached ({type(exc).__name__}: {exc})")
     from sstar.sandbox.docker_backend import DockerSandbox
 
-    with DockerSandbox(workers=1, isolate_tests=isolate) as sandbox:
+    return DockerSandbox(workers=1, isolate_tests=isolate)
+
+
+BOTH = pytest.mark.parametrize("backend, isolate", [(b, i) for b in ("local", "docker") for i in (False, True)],
+                               ids=["local-batched", "local-isolated", "docker-batched", "docker-isolated"])
+
+
+@BOTH
+def test_each_test_reports_its_own_peak_memory(backend, isolate):
+    with _sandbox(backend, isolate) as sandbox:
         _check(sandbox, batched=not isolate)
 
 
@@ -106,7 +110,7 @@ def _hostile(sandbox, batched: bool) -> None:
     assert all(0 < r.max_rss_mb < 120 for i, r in enumerate(got) if i != 1), [r.max_rss_mb for r in got]
 
 
-@pytest.mark.parametrize("isolate", [False, True], ids=["batched", "isolated"])
-def test_a_program_holding_clear_refs_resets_only_its_own_peak(isolate):
-    with LocalSandbox(workers=1, isolate_tests=isolate) as sandbox:
+@BOTH
+def test_a_program_holding_clear_refs_resets_only_its_own_peak(backend, isolate):
+    with _sandbox(backend, isolate) as sandbox:
         _hostile(sandbox, batched=not isolate)

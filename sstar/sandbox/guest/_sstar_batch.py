@@ -25,7 +25,7 @@ import os
 import resource
 import sys
 
-from _sstar_child import apply_limits, execute
+from _sstar_child import CLEAR_REFS, apply_limits, execute
 from _sstar_fresh import STDOUT, FreshState
 from _sstar_os import _reap_zombies as _reap
 
@@ -90,7 +90,7 @@ def serve_tests(msg: dict, stdin_path: str, work_dir: str, shm_dir: str | None,
     args_fd = os.open(input_path(stdin_path, 0, "args"), os.O_RDONLY) if functional else -1
     args_at = msg.get("args_at") or []
     state = FreshState(work_dir, shm_dir, len(msg["code"]), (args_fd,) if args_fd >= 0 else (),
-                       tmpfs=msg.get("tmpfs_dirs"))
+                       tmpfs=msg.get("tmpfs_dirs"), clear_refs=CLEAR_REFS[0])
     clear_refs = state.proc["clear_refs"]
     os.write(3, b'{"ready":%r}\n' % _cpu())
     compiled: list = [None]

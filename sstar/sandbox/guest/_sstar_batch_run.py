@@ -334,8 +334,10 @@ class _Watch:
             return self.results, self.infra  # set-up failed: the program never ran
         killed = any(flags.values())
         cpu = self._cpu() if s.cgroup is not None else max(0.0, usage.ru_utime + usage.ru_stime - self.cpu_at)
-        peak = (s.cgroup.peak_bytes() // 1024 if s.cgroup is not None else 0) or usage.ru_maxrss
         memory = flags["memory_exceeded"] or (s.cgroup is not None and s.cgroup.oom_kills() > self.oom_at)
+        # The cgroup's peak is its whole life's: a later test's own is the process's peak since its reset.
+        own = bool(self.results) and not memory
+        peak = (s.cgroup.peak_bytes() // 1024 if s.cgroup is not None and not own else 0) or usage.ru_maxrss
         self._record(bytes(self.out), bytes(self.err), exit_code=None if killed or not os.WIFEXITED(status) else os.WEXITSTATUS(status),
                      signal=signal.SIGKILL.value if killed else (os.WTERMSIG(status) if os.WIFSIGNALED(status) else None),
                      timed_out=flags["timed_out"], cpu_exceeded=flags["cpu_exceeded"] or cpu > self.cpu_limit,

@@ -25,6 +25,10 @@ CLONE_NEWIPC = 0x08000000
 KEYCTL_JOIN_SESSION_KEYRING = 1
 
 CTL_FD = 4  # in a standby child: the pipe its test arrives on
+# In a confined child: its own /proc/self/clear_refs, opened while it is still root (a write of "5" resets its
+# peak resident size: a batch's per-test peak), or -1. Once the uid is dropped the process is not dumpable,
+# its /proc files are root's, and it could no longer open it.
+CLEAR_REFS = [-1]
 
 
 class Standby:
@@ -112,6 +116,7 @@ def confine(uid: int | None, pipes: tuple[int, int, int, int], kernel: "KernelSt
     os.dup2(ctl_r, CTL_FD)
     os.closerange(CTL_FD + 1, 65536)  # the pipes' originals, the worker's channel, other tests' pipes
     os.dup2(os.open(os.devnull, os.O_RDONLY), 0)  # until the test's input is handed over
+    CLEAR_REFS[0] = _open_clear_refs()
     # Signal dispositions stay the worker's, i.e. a fresh interpreter's
     # (SIGPIPE and SIGXFSZ ignored, SIGINT raising KeyboardInterrupt).
     resource.setrlimit(resource.RLIMIT_CORE, (0, 0))
@@ -130,6 +135,19 @@ def confine(uid: int | None, pipes: tuple[int, int, int, int], kernel: "KernelSt
     _prepare_streams()
 
 
+def _open_clear_refs() -> int:  # pragma: no cover - child only
+    """This process's ``/proc/self/clear_refs``, write-only and close-on-exec, or -1 where it cannot be opened.
+
+    What a program that finds the descriptor can do with it touches only its own process: reset its own peak
+    (a figure reported, never a verdict's ground: memory kills come from the cgroup and RLIMIT_AS) or clear
+    its own pages' referenced and soft-dirty bits. It is checked after each test like the output pipes.
+    """
+    try:
+        return os.open("/proc/self/clear_refs", os.O_WRONLY | os.O_CLOEXEC)
+    except OSError:
+        return -1
+
+
 class KernelState:
     """What each test's process gets fresh: its cgroup, IPC namespace, session keyring, and the filter."""
 
@@ -139,6 +157,9 @@ class KernelState:
 
 def start(msg: dict, stdin_path: str, work_dir: str, base_vm: int) -> None:  # pragma: no cover
     """The test's own part: its input, its limits, then the program."""
+    if CLEAR_REFS[0] >= 0:  # a process of its own: its peak is its whole life's, nothing to reset
+        os.close(CLEAR_REFS[0])
+        CLEAR_REFS[0] = -1
     fd_in = os.open(stdin_path, os.O_RDONLY)
     os.dup2(fd_in, 0)
     os.close(fd_in)

@@ -106,8 +106,10 @@ class FreshState:
     """What a fresh process starts from, taken before the first test and checked after each."""
 
     def __init__(self, work_dir: str, shm_dir: str | None, code_len: int, keep_fds: tuple[int, ...] = (),
-                 tmpfs: bool | None = None) -> None:
-        """``tmpfs``: the scratch directories are tmpfs mounts (None: unknown, found out with a probe)."""
+                 tmpfs: bool | None = None, clear_refs: int = -1) -> None:
+        """``tmpfs``: the scratch directories are tmpfs mounts (None: unknown, found out with a probe).
+        ``clear_refs``: the process's ``/proc/self/clear_refs``, opened while it could be (-1: opened here if
+        it still can be)."""
         import decimal
 
         self.work_dir, self.shm_dir = work_dir, shm_dir
@@ -130,10 +132,12 @@ class FreshState:
         self.proc = {name: os.open(path, os.O_RDONLY) for name, path in (
             ("statm", "/proc/self/statm"), ("status", "/proc/self/status"),
             ("children", f"/proc/{me}/task/{me}/children"))}
-        try:
-            self.proc["clear_refs"] = os.open("/proc/self/clear_refs", os.O_WRONLY)
-        except OSError:  # (not once the uid was dropped: the process is no longer dumpable)
-            self.proc["clear_refs"] = -1
+        if clear_refs < 0:
+            try:
+                clear_refs = os.open("/proc/self/clear_refs", os.O_WRONLY)
+            except OSError:  # (not once the uid was dropped: the process is no longer dumpable)
+                pass
+        self.proc["clear_refs"] = clear_refs
         # Without a per-test peak to reset, the peak is the process's (getrusage's) and the threads and the
         # memory now come from /proc/self/stat: a fifth of the kernel's work of /proc/self/status.
         self.proc["stat"] = os.open("/proc/self/stat", os.O_RDONLY) if self.proc["clear_refs"] < 0 else -1
@@ -142,7 +146,8 @@ class FreshState:
             self.proc["stat"] = -1
         self.sys = (list(sys.path), list(sys.meta_path), list(sys.path_hooks), sys.excepthook, sys.displayhook)
         self.fds = self._fds()
-        self.watched = (1, 2, 3) + tuple(keep_fds)  # what these are (the output pipes, the batch's own files)
+        # What these are (the output pipes, the batch's own files, clear_refs: written before every test).
+        self.watched = (1, 2, 3) + tuple(keep_fds) + ((clear_refs,) if clear_refs >= 0 else ())
         self.pipes = self._pipes()
         self.pgrp = os.getpgrp()
         self.dirs = tuple(d for d in (work_dir, shm_dir) if d)

@@ -41,6 +41,36 @@ def _check(sandbox, batched: bool) -> None:
             assert 0 < peak < 120, peaks
 
 
+# A thread that touches 200 MB and exits leaves its peak in the process's own record, which the per-test
+# reset does not clear: the tests after it (in this process, or in a fresh one where the state check retires
+# it) must still report their own peak.
+THREADED = PROGRAM.replace('if kind == "big":', """if kind == "thread":
+    import _thread
+
+    done = _thread.allocate_lock()
+    done.acquire()
+
+    def touch():
+        block = bytearray(200 << 20)
+        block[::4096] = b"x" * len(block[::4096])
+        del block
+        done.release()
+
+    _thread.start_new_thread(touch, ())
+    done.acquire()
+    import time
+    time.sleep(0.2)  # the thread has ended (released, then returned)
+if kind == "big":""")
+
+
+def test_a_thread_that_ended_does_not_leave_its_peak_on_the_tests_after_it():
+    kinds = ["small", "thread", "small", "small"]
+    with LocalSandbox(workers=1) as sandbox:
+        got = sandbox.run_program([ExecRequest(code=THREADED, stdin=f"{k}\n", limits=LIMITS) for k in kinds])
+    peaks = [r.max_rss_mb for r in got]
+    assert peaks[1] > 190 and all(0 < p < 120 for p in peaks[2:]), peaks
+
+
 def _sandbox(backend: str, isolate: bool):
     if backend == "local":
         return LocalSandbox(workers=1, isolate_tests=isolate)

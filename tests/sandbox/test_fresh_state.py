@@ -142,3 +142,35 @@ def test_the_state_check_sees_builtins_and_files_with_or_without_the_fast_paths(
     assert out.returncode == 0, out.stderr
     assert out.stdout.strip() == str(["", "a builtin was changed", "a builtin was changed",
                                       "files were left in the scratch directory", "a builtin was changed"])
+
+
+PEAK = r'''
+import os, sys, tempfile
+sys.path.insert(0, sys.argv[1])
+import _sstar_fresh as fresh
+work = tempfile.mkdtemp()
+os.chdir(work)
+fresh.STDOUT[0] = sys.stdout
+state = fresh.FreshState(work, None, 0, clear_refs=os.open("/proc/self/clear_refs", os.O_WRONLY))
+block = bytearray(150 << 20)
+block[::4096] = b"x" * len(block[::4096])
+del block
+os.write(state.proc["clear_refs"], b"5")
+import resource
+after_reset = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
+quick = state.facts(after_reset)[b"VmHWM:"]
+state.peak_from_status = True  # what the batch loop sets when getrusage's peak no longer comes down
+from_status = state.facts(10 ** 9)[b"VmHWM:"]
+print(after_reset < 100_000, quick == after_reset, from_status < 100_000)
+'''
+
+
+def test_the_peak_comes_from_getrusage_after_a_reset_and_from_status_once_that_is_stale(tmp_path):
+    import subprocess
+
+    script = tmp_path / "peak.py"
+    script.write_text(PEAK)
+    out = subprocess.run([sys.executable, str(script), str(GUEST)], capture_output=True, text=True,
+                         stdin=subprocess.DEVNULL, preexec_fn=lambda: os.dup2(1, 3))
+    assert out.returncode == 0, out.stderr
+    assert out.stdout.split() == ["True", "True", "True"]

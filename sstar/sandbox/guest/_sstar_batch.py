@@ -99,6 +99,7 @@ def serve_tests(msg: dict, stdin_path: str, work_dir: str, shm_dir: str | None,
     first = int(msg["index"])
     empty = str(msg["empty_stdin"])
     fresh = os.urandom(16)  # the first test's seed; later ones are drawn with the previous test's marker
+    rss_kb = state.facts(0).get(b"VmRSS:", 1 << 40)  # the memory now, to check each reset of the peak against
     for index in range(first, int(msg["count"])):
         fd = os.open(input_path(stdin_path, 0, "empty") if empty[index] == "1" else input_path(stdin_path, index),
                      os.O_RDONLY)
@@ -111,6 +112,10 @@ def serve_tests(msg: dict, stdin_path: str, work_dir: str, shm_dir: str | None,
         if clear_refs >= 0:
             try:  # "5" resets the peak resident size (VmHWM): each test's own peak
                 os.write(clear_refs, b"5")
+                # getrusage's peak must have come down with it (to about the memory now); if a thread's exit
+                # left an older peak in the process's record, it cannot, and /proc/self/status is read instead.
+                if resource.getrusage(resource.RUSAGE_SELF).ru_maxrss > rss_kb + 4096:
+                    state.peak_from_status = True
             except OSError:
                 pass
         cpu0 = _cpu()
@@ -128,6 +133,7 @@ def serve_tests(msg: dict, stdin_path: str, work_dir: str, shm_dir: str | None,
         _drop_module()
         facts = state.facts(peak)  # after the module's teardown, which may run the program's finalizers
         why = state.left_behind(facts)
+        rss_kb = facts.get(b"VmRSS:", 1 << 40)
         drawn = os.urandom(32)  # after the test: this test's marker, the next test's seed
         nonce, fresh = (b"" if why else drawn[:16].hex().encode()), drawn[16:]
         if nonce:  # (with a replaced descriptor, the worker takes everything up to this process's end)

@@ -98,10 +98,9 @@ def _grade_value(result: ExecResult, test: TestCase, tol: float | None) -> tuple
 
 def request_for(code: str, problem: Problem, test: TestCase, limits: Limits) -> ExecRequest:
     if test.testtype is TestType.FUNCTIONAL:
-        code = structures.with_structures(code, problem.func_name,
-                                          structures.node_kinds(problem.starter_code, problem.func_name))
-        return ExecRequest(code=strict.with_strict_results(code, problem.func_name), mode=Mode.FUNCTIONAL,
-                           args=test.arguments(), func_name=problem.func_name, limits=limits)
+        code = strict.with_strict_results(structures.wrap_for(code, problem), problem.func_name)
+        return ExecRequest(code=code, mode=Mode.FUNCTIONAL, args=test.arguments(), func_name=problem.func_name,
+                           limits=limits)
     return ExecRequest(code=code, mode=Mode.STDIN, stdin=test.input, limits=limits)
 
 

@@ -261,3 +261,9 @@ def with_structures(code: str, func_name: str, kinds: NodeKinds, max_nodes: int 
     return (f"{code}\n\nexec({_LOOKUP})\n"
             f"__sstar_structures({func_name!r}, {list(kinds.params)!r}, {kinds.returns!r}, {max_nodes})\n"
             "del __sstar_structures\n")
+
+
+def wrap_for(code: str, problem) -> str:
+    """``code`` with the wrapper for the structures in ``problem``'s signature: what grading and the runs on
+    synthesized inputs both send (a ``Problem``; unchanged when the signature names none)."""
+    return with_structures(code, problem.func_name, node_kinds(problem.starter_code, problem.func_name))

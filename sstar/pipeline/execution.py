@@ -9,7 +9,7 @@ from dataclasses import dataclass
 from typing import Optional, Sequence
 
 from ..judge.runner import classify
-from ..judge.structures import node_kinds, with_structures
+from ..judge.structures import wrap_for
 from ..problem import Problem, TestType
 from ..sandbox.protocol import ExecRequest, Limits, Mode, Sandbox
 
@@ -57,8 +57,8 @@ def request(code: str, problem: Problem, text: str, limits: Limits) -> ExecReque
     if problem.test_type is TestType.FUNCTIONAL:
         args = tuple(line for line in text.split("\n") if line.strip())
         # ListNode / TreeNode arguments are built from their list encodings, returned ones turned back
-        code = with_structures(code, problem.func_name, node_kinds(problem.starter_code, problem.func_name))
-        return ExecRequest(code=code, mode=Mode.FUNCTIONAL, args=args, func_name=problem.func_name, limits=limits)
+        return ExecRequest(code=wrap_for(code, problem), mode=Mode.FUNCTIONAL, args=args, func_name=problem.func_name,
+                           limits=limits)
     return ExecRequest(code=code, mode=Mode.STDIN, stdin=text, limits=limits)
 
 

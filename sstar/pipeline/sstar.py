@@ -178,7 +178,9 @@ class SStar:
                 for text in parse_model_inputs(reply[0].text, problem, arity, c.max_input_chars):
                     found.setdefault(text, SynthesizedInput(text, "model", kind=InputKind.MODEL))
         public = {t.input for t in problem.public_test_cases}
-        run.inputs = [item for text, item in found.items() if text not in public]
+        # Shortest first: under the time budget the many small inputs (where most wrong programs show) run
+        # before the few maximum-size ones, which a budget may leave out.
+        run.inputs = sorted((item for text, item in found.items() if text not in public), key=lambda i: len(i.text))
         return [item.text for item in run.inputs]
 
     # -- stage 4: selection ---------------------------------------------------------
@@ -205,10 +207,6 @@ class SStar:
                 run.problem, {k: cands[k].code for k in kept}, ask, c.max_clusters)
             return choice
         inputs = await self.synthesize(run, kept)
-        # Shortest first: under the time budget the many small inputs (where most wrong programs show) run
-        # before the few maximum-size ones, which a budget may leave out.
-        run.inputs = sorted(run.inputs, key=lambda item: len(item.text))
-        inputs = [item.text for item in run.inputs]
         limits = self._synth_limits(run.problem)
         matrix = await asyncio.to_thread(run_matrix, [cands[k].code for k in kept], run.problem, inputs,
                                          self.sandbox, limits, c.synth_time_limits, 10, c.synth_budget_s) \
@@ -219,9 +217,10 @@ class SStar:
             inputs, run.inputs = inputs[:len(matrix[0])], run.inputs[:len(matrix[0])]
         valid = valid_inputs(matrix, [s.checked for s in run.inputs]) if inputs else []
         run.inputs = [replace(s, valid=ok, reason=why) for s, (ok, why) in zip(run.inputs, valid)]
-        groups = cluster(kept, matrix, [ok for ok, _ in valid])
+        usable = [ok for ok, _ in valid]
+        groups = cluster(kept, matrix, usable)
         run.clusters = [tuple(g.members) for g in groups]
-        self.on_event("clusters", {"sizes": [g.size for g in groups], "inputs": sum(ok for ok, _ in valid)})
+        self.on_event("clusters", {"sizes": [g.size for g in groups], "inputs": sum(usable)})
         if method is SelectionMethod.MAJORITY or len(groups) == 1:
             winner = pick(groups, [0] * len(groups))
             strict = len(groups) > 1 and groups[winner].size > max(g.size for k, g in enumerate(groups) if k != winner)
@@ -232,8 +231,8 @@ class SStar:
         reps = {g.rep: matrix[kept.index(g.rep)] for g in top}
         judge = self.pair_judge(run, [cands[g.rep].code for g in top], limits)
         winner, _, run.comparisons, written = await tournament(
-            run.problem, top, inputs, reps, [ok for ok, _ in valid], {g.rep: cands[g.rep].code for g in top}, judge,
-            lambda rec: self.on_event("comparison", rec.to_dict()), c.tournament, tally(matrix, [ok for ok, _ in valid]))
+            run.problem, top, inputs, reps, usable, {g.rep: cands[g.rep].code for g in top}, judge,
+            lambda rec: self.on_event("comparison", rec.to_dict()), c.tournament, tally(matrix, usable))
         run.inputs += written
         run.decided_by, run.undistinguished = explain(winner, groups, run.comparisons, kept)
         return top[winner].rep

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import textwrap
+
 import pytest
 
 from sstar.judge import Verdict, run_tests
@@ -129,11 +131,19 @@ def test_both_wrappers_reach_an_inherited_staticmethod_and_leave_no_names_behind
     # namespace holds none of their names.
     starter = "class Solution:\n    def middle(self, head: Optional[ListNode]) -> Optional[ListNode]:\n"
     prob = problem(starter, ("[1,2,3,4,5]", "[3,4,5]"), ("[1,2]", "[2]"))
-    code = ("class Base:\n    @staticmethod\n    def middle(head):\n"
-            "        assert not [k for k in globals() if k.startswith('__sstar')], 'left behind'\n"
-            "        slow = fast = head\n        while fast and fast.next:\n"
-            "            slow, fast = slow.next, fast.next.next\n        return slow\n"
-            "class Solution(Base):\n    pass\n")
+    code = textwrap.dedent("""\
+        class Base:
+            @staticmethod
+            def middle(head):
+                assert not [k for k in globals() if k.startswith("__sstar")], "left behind"
+                slow = fast = head
+                while fast and fast.next:
+                    slow, fast = slow.next, fast.next.next
+                return slow
+
+        class Solution(Base):
+            pass
+        """)
     assert verdicts(code, prob, sandbox) == [(Verdict.ACCEPTED, "")] * 2
     tuple_inside = code.replace("return slow", "return [(1,)]")
     assert all(v is Verdict.WRONG_ANSWER and "tuple" in m for v, m in verdicts(tuple_inside, prob, sandbox))

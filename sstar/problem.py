@@ -2,36 +2,31 @@
 
 Official release files load as they are: test lists may be JSON strings, the
 private tests may be the compressed string the release uses (base64 -> zlib ->
-pickle -> JSON), and ``metadata`` may be a JSON string. A malformed file gets
-a :class:`ProblemFormatError` naming the file, the line and the field.
+pickle -> JSON; the test cases and that codec: :mod:`sstar.problem_tests`), and
+``metadata`` may be a JSON string. A malformed file gets a
+:class:`ProblemFormatError` naming the file, the line and the field.
 """
 
 from __future__ import annotations
 
-import base64
 import enum
-import io
 import json
-import pickle
 import re
-import zlib
 from pathlib import Path
 from typing import Any, Iterator
 
 from pydantic import BaseModel, ConfigDict, ValidationError, field_validator, model_validator
 
 from .problem_checks import LIMITS, check_limit, loads_json
+from .problem_tests import TestCase, TestType, decode_test_cases, encode_test_cases
+
+# The test cases' names are public here as well (``from sstar.problem import TestCase``).
+__all__ = ["Difficulty", "Platform", "Problem", "ProblemFormatError", "TestCase", "TestType", "decode_test_cases",
+           "encode_test_cases", "iter_problems", "json_record", "load_problem", "load_problems", "problem_from_dict"]
 
 
 class ProblemFormatError(ValueError):
     """A problem file that cannot be read; the message names file, line and field."""
-
-
-class TestType(str, enum.Enum):
-    __test__ = False  # not a pytest class
-
-    STDIN = "stdin"
-    FUNCTIONAL = "functional"
 
 
 class Platform(str, enum.Enum):
@@ -71,54 +66,6 @@ class Difficulty(str, enum.Enum):
             extra._name_, extra._value_ = value.strip().upper(), value.strip()
             cls._value2member_map_[value.strip()] = extra
         return extra
-
-
-class TestCase(BaseModel):
-    model_config = ConfigDict(frozen=True)
-    __test__ = False  # not a pytest class
-
-    input: str
-    output: str
-    testtype: TestType
-
-    @field_validator("input", "output", mode="before")
-    @classmethod
-    def _text(cls, value: Any) -> str:
-        if isinstance(value, (int, float)) and not isinstance(value, bool):
-            return str(value)
-        return value
-
-    def arguments(self) -> tuple[str, ...]:
-        """Functional tests: one JSON text per argument (the input's lines)."""
-        return tuple(line for line in self.input.split("\n") if line.strip())
-
-
-class _RestrictedUnpickler(pickle.Unpickler):
-    """The release pickles a plain string: refuse anything that names a class."""
-
-    def find_class(self, module: str, name: str):  # pragma: no cover - only hostile files get here
-        raise pickle.UnpicklingError(f"refusing to load {module}.{name} from a test-case blob")
-
-
-def decode_test_cases(value: Any) -> Any:
-    """A test list as stored: a list, a JSON string, or the release's compressed blob."""
-    if not isinstance(value, str):
-        return value
-    text = value.strip()
-    if not text:
-        return []
-    if text[0] == "[":
-        return loads_json(text)
-    raw = zlib.decompress(base64.b64decode(text))
-    inner = _RestrictedUnpickler(io.BytesIO(raw)).load()
-    if isinstance(inner, bytes):
-        inner = inner.decode()
-    return json.loads(inner) if isinstance(inner, str) else inner
-
-
-def encode_test_cases(tests: list[dict]) -> str:
-    """The compressed form the official release uses (for round-trip tests and converters)."""
-    return base64.b64encode(zlib.compress(pickle.dumps(json.dumps(tests)))).decode()
 
 
 _DEF_RE = re.compile(r"def\s+([A-Za-z_]\w*)\s*\(\s*self\b")

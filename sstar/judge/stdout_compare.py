@@ -6,8 +6,8 @@ else both must split into tokens that all parse as ``Decimal`` and the two lists
 equal. Stripping and splitting use Python's notion of whitespace (``str.isspace``).
 
 Done literally, a 32 MB line of 16M tokens is 16M ``Decimal`` objects (GBs). Here the
-two outputs are read in place as UTF-8 bytes: lines come in batches of at most
-``BLOCK`` bytes; a longer line is compared in pieces of ``BLOCK`` bytes, its tokens
+two outputs are read in place as UTF-8 bytes (``stdout_lines``): lines come in batches
+of at most ``BLOCK`` bytes; a longer line is compared in pieces of ``BLOCK`` bytes, its tokens
 parsed one piece at a time and compared in lockstep with the other side's; a token
 longer than ``giant.MAX_TOKEN_CHARS`` is read into a small key (see ``giant``). Harness
 memory stays a few MB whatever the output's shape, besides the expected output's
@@ -16,125 +16,16 @@ UTF-8 copy.
 
 from __future__ import annotations
 
-import codecs
 import math
-import re
 from decimal import Context, Decimal, localcontext
 from typing import Iterator
 
 from . import giant
+from .stdout_lines import WHITESPACE, Cursor, LongLine, invalid_utf8, lines, pieces, preview, same_bytes, \
+    same_short_output, stripped
 
-BLOCK = 1 << 16
-"""Bytes read at a time: a batch of lines, or a piece of a longer line."""
-
-# Every character for which str.isspace() holds (tests/judge check the list), as UTF-8.
-WHITESPACE = "\t\n\x0b\x0c\r\x1c\x1d\x1e\x1f \x85\xa0\u1680" + "".join(map(chr, range(0x2000, 0x200B))) \
-    + "\u2028\u2029\u202f\u205f\u3000"
-_WS_RUN = re.compile(b"(?:" + b"|".join(re.escape(c.encode()) for c in WHITESPACE) + b")+")
-_decode = codecs.utf_8_decode  # "surrogatepass": an expected output may hold a lone surrogate (JSON "\\ud800")
-
-
-class _Big:
-    """A line longer than a block, by position in its buffer (not yet stripped)."""
-
-    __slots__ = ("buf", "start", "end")
-
-    def __init__(self, buf: bytes, start: int, end: int):
-        self.buf, self.start, self.end = buf, start, end
-
-
-def invalid_utf8(data: bytes) -> bool:
-    if len(data) <= 1 << 20:
-        try:
-            data.decode("utf-8")
-        except UnicodeDecodeError:
-            return True
-        return False
-    decoder = codecs.getincrementaldecoder("utf-8")()
-    try:
-        for pos in range(0, len(data), 1 << 20):
-            decoder.decode(data[pos:pos + (1 << 20)])
-        decoder.decode(b"", final=True)
-    except UnicodeDecodeError:
-        return True
-    return False
-
-
-def _content_end(buf: bytes, start: int, end: int) -> int:
-    """The end of the last non-whitespace character in buf[start:end] (start if none)."""
-    high = end
-    while high > start:
-        low = max(start, high - 4096)
-        while low > start and 0x80 <= buf[low] < 0xC0:  # a character boundary
-            low -= 1
-        last = None
-        for last in _WS_RUN.finditer(buf, low, high):
-            pass
-        if last is None or last.end() < high:
-            return high
-        if last.start() > low:
-            return last.start()
-        high = low
-    return start
-
-
-def _content(buf: bytes, start: int, end: int) -> tuple[int, int]:
-    """buf[start:end] stripped, as positions."""
-    lead = _WS_RUN.match(buf, start, end)
-    start = lead.end() if lead else start
-    return start, _content_end(buf, start, end)
-
-
-def _lines(buf: bytes) -> Iterator[list[str] | _Big]:
-    """The stripped lines of the stripped output: batches of short lines, or one long line."""
-    pos, end = _content(buf, 0, len(buf))
-    if pos >= end:
-        yield [""]
-        return
-    view = memoryview(buf)
-    while True:
-        high = min(end, pos + BLOCK)
-        if high == end:
-            yield [line.strip() for line in _decode(view[pos:end], "surrogatepass", True)[0].split("\n")]
-            return
-        cut = buf.rfind(b"\n", pos, high + 1)
-        if cut == -1:  # the line starting here is longer than a block
-            cut = buf.find(b"\n", high, end)
-            if cut == -1:
-                yield _Big(buf, pos, end)
-                return
-            yield _Big(buf, pos, cut)
-        else:
-            yield [line.strip() for line in _decode(view[pos:cut], "surrogatepass", True)[0].split("\n")]
-        pos = cut + 1
-
-
-class _Cursor:
-    """Reads a stream of line batches one line or one slice at a time."""
-
-    def __init__(self, items: Iterator[list[str] | _Big]):
-        self._items, self.batch, self.index = items, None, 0
-
-    def ready(self) -> bool:
-        while self.batch is None or (isinstance(self.batch, list) and self.index >= len(self.batch)):
-            self.batch, self.index = next(self._items, None), 0
-            if self.batch is None:
-                return False
-        return True
-
-    def take(self) -> str | _Big:
-        if isinstance(self.batch, list):
-            self.index += 1
-            return self.batch[self.index - 1]
-        line, self.batch = self.batch, None
-        return line
-
-    def remaining(self) -> int:
-        count = 0
-        while self.ready():
-            count += len(self.batch) - self.index if isinstance(self.batch, list) else 1
-            self.batch = None
-        return count
+# What callers import from here (the whitespace list and the UTF-8 check are ``stdout_lines``'s).
+__all__ = ["WHITESPACE", "compare_stdout", "invalid_utf8"]
 
 
 def compare_stdout(actual: bytes | str, expected: str, float_tolerance: float | None = None) -> tuple[bool, str]:
@@ -144,13 +35,13 @@ def compare_stdout(actual: bytes | str, expected: str, float_tolerance: float | 
     elif invalid_utf8(actual):
         return False, "output is not valid UTF-8"
     wanted = expected.encode("utf-8", "surrogatepass")
-    if len(actual) <= BLOCK and len(wanted) <= BLOCK and actual.rstrip(b"\n") == wanted.rstrip(b"\n"):
-        return True, ""  # the same text but for trailing newlines, which the grader strips: most accepted tests
+    if same_short_output(actual, wanted):
+        return True, ""
     with localcontext(Context()):  # Decimal's default traps, whatever the caller's context
-        return _compare(_Cursor(_lines(actual)), _Cursor(_lines(wanted)), float_tolerance)
+        return _compare(Cursor(lines(actual)), Cursor(lines(wanted)), float_tolerance)
 
 
-def _compare(got: _Cursor, want: _Cursor, tol: float | None) -> tuple[bool, str]:
+def _compare(got: Cursor, want: Cursor, tol: float | None) -> tuple[bool, str]:
     number, why = 0, ""
     while got.ready() and want.ready():
         if isinstance(got.batch, list) and isinstance(want.batch, list):
@@ -178,15 +69,8 @@ def _compare(got: _Cursor, want: _Cursor, tol: float | None) -> tuple[bool, str]
     return (False, why) if why else (True, "")
 
 
-def _mismatch(number: int, got: str | _Big, want: str | _Big) -> str:
-    return f"line {number}: expected {_preview(want)!r}, got {_preview(got)!r}"
-
-
-def _preview(line: str | _Big) -> str:
-    if isinstance(line, str):
-        return line[:80]
-    start, end = _content(line.buf, line.start, line.end)
-    return _decode(memoryview(line.buf)[start:min(end, start + 400)], "ignore", False)[0][:80]
+def _mismatch(number: int, got: str | LongLine, want: str | LongLine) -> str:
+    return f"line {number}: expected {preview(want)!r}, got {preview(got)!r}"
 
 
 def _short_lines_equal(got: str, want: str, tol: float | None) -> bool:
@@ -199,37 +83,11 @@ def _short_lines_equal(got: str, want: str, tol: float | None) -> bool:
         return False
 
 
-def _lines_equal(got: str | _Big, want: str | _Big, tol: float | None) -> bool:
+def _lines_equal(got: str | LongLine, want: str | LongLine, tol: float | None) -> bool:
     if isinstance(got, str) and isinstance(want, str):
         return _short_lines_equal(got, want, tol)
-    a, b = _stripped(got), _stripped(want)
-    return _same_bytes(a, b) or _numbers_equal(_pieces(*a), _pieces(*b), tol)
-
-
-def _stripped(line: str | _Big) -> tuple[bytes, int, int]:
-    if isinstance(line, str):
-        data = line.encode("utf-8", "surrogatepass")
-        return data, 0, len(data)
-    return (line.buf, *_content(line.buf, line.start, line.end))
-
-
-def _same_bytes(a: tuple[bytes, int, int], b: tuple[bytes, int, int]) -> bool:
-    (abuf, astart, aend), (bbuf, bstart, bend) = a, b
-    if aend - astart != bend - bstart:
-        return False
-    return all(abuf[astart + off:min(aend, astart + off + BLOCK)] == bbuf[bstart + off:min(bend, bstart + off + BLOCK)]
-               for off in range(0, aend - astart, BLOCK))
-
-
-def _pieces(buf: bytes, start: int, end: int) -> Iterator[str]:
-    """buf[start:end] decoded a block at a time, cut on character boundaries."""
-    view = memoryview(buf)
-    while start < end:
-        cut = min(end, start + BLOCK)
-        while cut < end and 0x80 <= buf[cut] < 0xC0:
-            cut += 1
-        yield _decode(view[start:cut], "surrogatepass", True)[0]
-        start = cut
+    a, b = stripped(got), stripped(want)
+    return same_bytes(a, b) or _numbers_equal(pieces(*a), pieces(*b), tol)
 
 
 # Tokens of ASCII digits only are always valid Decimals, so equal texts are equal numbers:
@@ -241,11 +99,11 @@ def _plain(text: str) -> bool:
     return text.isascii() and not text.encode("ascii").translate(None, _DIGITS_AND_SPACES)
 
 
-def _numbers(pieces: Iterator[str]) -> Iterator[list]:
+def _numbers(chunks: Iterator[str]) -> Iterator[list]:
     """A line's tokens, a batch per piece: texts where all are plain decimals, else Decimals
     (GiantNumber for the longest tokens); InvalidOperation for a token that is not a number."""
     pending, reader = "", None
-    for piece in pieces:
+    for piece in chunks:
         if reader is not None:  # inside a giant token: feed it up to the next whitespace
             parts = piece.split(None, 1)
             head = parts[0] if parts and not piece[0].isspace() else ""

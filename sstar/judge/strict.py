@@ -16,16 +16,11 @@ from __future__ import annotations
 import functools
 from typing import Any
 
+from ..sandbox.guest._sstar_entry import appended
 from ..sandbox.guest._sstar_strict import CHECK_CACHE, CHECK_FILE, CHECK_SOURCE
 
 MARKER = "__sstar_not_comparable__"
 """The one key of the object that stands for a result LiveCodeBench's == would reject."""
-
-
-# The wrapper's code object is compiled once per process (the worker does it before it forks, see
-# guest/_sstar_strict.py), not once per test: about 1 ms. It is kept on ``sys``, keyed by its source.
-_LOOKUP = (f"(lambda s, c: getattr(s, {CHECK_CACHE!r}, {{}}).get(c) or s.__dict__.setdefault({CHECK_CACHE!r}, {{}})"
-           f".setdefault(c, compile(c, {CHECK_FILE!r}, 'exec')))(__import__('sys'), {CHECK_SOURCE!r})")
 
 
 @functools.lru_cache(maxsize=64)
@@ -35,8 +30,9 @@ def with_strict_results(code: str, func_name: str) -> str:
     A few lines are appended; the wrapper is compiled under its own file name, so that its frame in a
     traceback (between the caller and the program's function) says where it comes from. Cached: a
     program's tests get the one same string (built once, hashed once when the sandbox groups them)."""
-    return (f"{code}\n\nexec({_LOOKUP})\n__sstar_strict_results({func_name!r}, {MARKER!r})\n"
-            "del __sstar_strict_results\n")
+    # The wrapper's code object is compiled once per process (the worker does it before it forks, see
+    # guest/_sstar_strict.py), not once per test: about 1 ms.
+    return appended(code, CHECK_SOURCE, CHECK_FILE, CHECK_CACHE, f"__sstar_strict_results({func_name!r}, {MARKER!r})")
 
 
 def rejected(value: Any) -> str | None:

@@ -22,6 +22,8 @@ import ast
 import functools
 from dataclasses import dataclass
 
+from ..sandbox.guest._sstar_entry import appended, with_entry
+
 MAX_NODES = 2_000_000
 """The most nodes a returned structure may have (LeetCode's largest inputs are about 10^5)."""
 
@@ -31,11 +33,11 @@ ERROR_NAME = "StructureError"
 _CHECK_FILE = "<sstar: ListNode/TreeNode arguments>"
 _CACHE = "_sstar_structure_wrappers"  # on sys: {source: code object}, compiled once per sandbox process
 
-WRAPPER_SOURCE = '''
+WRAPPER_SOURCE = with_entry('''
 def __sstar_structures(name, params, returns, limit):
     # From sstar's judge (sstar/judge/structures.py): arguments typed ListNode/TreeNode arrive in
     # LeetCode's list encoding; returned nodes leave in it.
-    import builtins, functools, inspect
+    import builtins, functools
     from collections import deque
 
     namespace = globals()
@@ -189,24 +191,9 @@ def __sstar_structures(name, params, returns, limit):
             return result(value, returns) if depth[0] == 0 else value
         return call
 
-    solution = namespace.get("Solution")
-    if isinstance(solution, type):
-        for owner in solution.__mro__:
-            raw = owner.__dict__.get(name)
-            if raw is None:
-                continue
-            if isinstance(raw, (staticmethod, classmethod)):  # a classmethod's function gets cls first
-                setattr(solution, name, type(raw)(structured(raw.__func__, isinstance(raw, staticmethod))))
-            elif inspect.isfunction(raw):
-                setattr(solution, name, structured(raw, False))
-            break
-    elif inspect.isfunction(namespace.get(name)):
-        namespace[name] = structured(namespace[name], True)
+    __sstar_wrap_entry(name, structured)
 
-'''
-
-_LOOKUP = (f"(lambda s, c: getattr(s, {_CACHE!r}, {{}}).get(c) or s.__dict__.setdefault({_CACHE!r}, {{}})"
-           f".setdefault(c, compile(c, {_CHECK_FILE!r}, 'exec')))(__import__('sys'), {WRAPPER_SOURCE!r})")
+''')
 
 
 @dataclass(frozen=True)
@@ -258,9 +245,8 @@ def with_structures(code: str, func_name: str, kinds: NodeKinds, max_nodes: int 
     it names none). Appended, so the program's line numbers stay what they are."""
     if not kinds:
         return code
-    return (f"{code}\n\nexec({_LOOKUP})\n"
-            f"__sstar_structures({func_name!r}, {list(kinds.params)!r}, {kinds.returns!r}, {max_nodes})\n"
-            "del __sstar_structures\n")
+    return appended(code, WRAPPER_SOURCE, _CHECK_FILE, _CACHE,
+                    f"__sstar_structures({func_name!r}, {list(kinds.params)!r}, {kinds.returns!r}, {max_nodes})")
 
 
 def wrap_for(code: str, problem) -> str:

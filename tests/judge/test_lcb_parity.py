@@ -13,7 +13,7 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from sstar.judge import giant, stdout_compare
+from sstar.judge import giant, stdout_lines
 from sstar.judge.stdout_compare import WHITESPACE, compare_stdout
 
 # LiveCodeBench's grader itself (scripts/setup.sh installs it: pip install --no-deps nvidia-livecodebench).
@@ -91,7 +91,7 @@ def test_same_verdict_when_every_line_and_token_is_streamed(pair, block, max_tok
     """Tiny blocks make every line a long line, tiny tokens make every token a giant one."""
     actual, expected = pair
     with pytest.MonkeyPatch.context() as patch:
-        patch.setattr(stdout_compare, "BLOCK", block)
+        patch.setattr(stdout_lines, "BLOCK", block)
         patch.setattr(giant, "MAX_TOKEN_CHARS", max_token)
         ours = compare_stdout(actual.encode(), expected)[0]
     assert ours == livecodebench_accepts(actual, expected), pair

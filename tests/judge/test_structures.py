@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import textwrap
+
 import pytest
 
 from sstar.judge import Verdict, run_tests
@@ -121,3 +123,27 @@ def test_lists_of_lists_in_and_out_and_a_malformed_argument(sandbox):
     results = verdicts(code, prob, sandbox)
     assert results[0] == (Verdict.ACCEPTED, "")
     assert results[1][0] is Verdict.RUNTIME_ERROR and "not a list of structures" in results[1][1]
+
+
+def test_both_wrappers_reach_an_inherited_staticmethod_and_leave_no_names_behind(sandbox):
+    # The structures wrapper and the strict-results check find the called function with one helper
+    # (sandbox/guest/_sstar_entry.py): here on a base class, as a staticmethod; afterwards the program's
+    # namespace holds none of their names.
+    starter = "class Solution:\n    def middle(self, head: Optional[ListNode]) -> Optional[ListNode]:\n"
+    prob = problem(starter, ("[1,2,3,4,5]", "[3,4,5]"), ("[1,2]", "[2]"))
+    code = textwrap.dedent("""\
+        class Base:
+            @staticmethod
+            def middle(head):
+                assert not [k for k in globals() if k.startswith("__sstar")], "left behind"
+                slow = fast = head
+                while fast and fast.next:
+                    slow, fast = slow.next, fast.next.next
+                return slow
+
+        class Solution(Base):
+            pass
+        """)
+    assert verdicts(code, prob, sandbox) == [(Verdict.ACCEPTED, "")] * 2
+    tuple_inside = code.replace("return slow", "return [(1,)]")
+    assert all(v is Verdict.WRONG_ANSWER and "tuple" in m for v, m in verdicts(tuple_inside, prob, sandbox))

@@ -8,15 +8,20 @@ source and compiles it only when it is not there (a Docker image built before, s
 
 import sys
 
+if __package__:  # the harness's import, as sstar.sandbox.guest._sstar_strict
+    from ._sstar_entry import with_entry
+else:  # the worker's, from its own folder
+    from _sstar_entry import with_entry
+
 CHECK_FILE = "<sstar: LiveCodeBench == check>"
 CHECK_CACHE = "_sstar_strict_checks"  # on sys: {source: code object}
 
-CHECK_SOURCE = '''
+CHECK_SOURCE = with_entry('''
 def __sstar_strict_results(name, marker):
     # From sstar's judge (sstar/judge/strict.py): LiveCodeBench's grader compares the return
     # value with ==, so a tuple inside it, a set or a non-string dict key is a wrong answer;
     # JSON would hide them, so they are reported before the value is serialised.
-    import functools, inspect
+    import functools
     from itertools import chain
 
     scalars = {int, float, str, bool, type(None)}
@@ -55,7 +60,7 @@ def __sstar_strict_results(name, marker):
 
     depth = [0]
 
-    def strict(function):
+    def strict(function, bound):  # bound or not, only the returned value is read
         @functools.wraps(function)
         def call(*args, **kwargs):
             depth[0] += 1
@@ -67,22 +72,9 @@ def __sstar_strict_results(name, marker):
             return {marker: found} if found else value
         return call
 
-    namespace = globals()
-    solution = namespace.get("Solution")
-    if isinstance(solution, type):
-        for owner in solution.__mro__:
-            raw = owner.__dict__.get(name)
-            if raw is None:
-                continue
-            if isinstance(raw, (staticmethod, classmethod)):
-                setattr(solution, name, type(raw)(strict(raw.__func__)))
-            elif inspect.isfunction(raw):
-                setattr(solution, name, strict(raw))
-            break
-    elif inspect.isfunction(namespace.get(name)):
-        namespace[name] = strict(namespace[name])
+    __sstar_wrap_entry(name, strict)
 
-'''
+''')
 
 
 def precompile() -> None:

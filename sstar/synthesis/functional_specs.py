@@ -19,6 +19,7 @@ from .constraints import Bound, parse_constraints, split_ref
 from .facts import parse_alphabets
 from .signature import _kind_from_hint, _kind_from_value, _leaves, _lengths, signature
 from .structures import Shapes, node_bounds, read_shapes
+from .vocabulary import vocabulary
 
 SMALL = 8  # longest list / string in the random examples
 LARGE = 2000  # longest list / string in the "largest size" edge cases (keeps runs fast)
@@ -80,6 +81,11 @@ def build_specs(problem: Problem) -> list[ArgSpec]:
             b = bounds.get(key, Bound(None, None))
             spec.extras["str_lo"] = b.lo if b.lo is not None else (min(str_lengths) if str_lengths else 1)
             spec.extras["str_hi"] = b.hi if b.hi is not None else max(max(str_lengths, default=0), SMALL)
+            spec.extras["str_stated"] = b.hi is not None
+            words, sep = vocabulary(problem.question_content, [v for v in leaves if isinstance(v, str)],
+                                    alphabets.get(name, ""))
+            if words:
+                spec.extras["words"], spec.extras["sep"] = words, sep
         if depth:
             lengths = [n for value in values for n in _lengths(value, 1)]
             b = bounds.get((name, "len"), Bound(None, None))

@@ -1,0 +1,64 @@
+"""String arguments made of tokens: inputs recombine the words the samples and the statement use."""
+
+import json
+import random
+
+from sstar.problem import Problem, TestCase, TestType
+from sstar.synthesis import hypothesis_inputs
+from sstar.synthesis.draw import Draw
+from sstar.synthesis.vocabulary import draw_words, vocabulary
+
+WORDS = ("zero", "one", "two", "three", "four", "five", "six", "seven", "eight", "nine")
+
+
+def _problem(statement: str, samples: tuple, func: str = "sort_numbers", arg: str = "numbers") -> Problem:
+    starter = f"def {func}({arg}: str) -> str:\n    \"\"\"{statement}\"\"\"\n"
+    return Problem(question_id="p", question_content=starter, starter_code=starter, metadata={"func_name": func},
+                   public_test_cases=tuple(TestCase(input=json.dumps(s), output=json.dumps(s),
+                                                    testtype=TestType.FUNCTIONAL) for s in samples))
+
+
+def test_words_quoted_in_the_statement_are_drawn_in_new_sequences():
+    # The public inputs are "" and "three": character-wise draws from {e, h, r, t} never spell 'seven', so a
+    # program mapping words to digits crashes on every synthesized input and nothing tells candidates apart.
+    statement = ("Input is a space-delimited string of numberals from 'zero' to 'nine'. Valid choices are "
+                 + ", ".join(f"'{w}'" for w in WORDS) + ". Return the string with numbers sorted.")
+    problem = _problem(statement, ("", "three"))
+    assert vocabulary(statement, ["", "three"])[1] == " "  # "space-delimited"
+    problem = _problem(statement + "\n>>> sort_numbers('three one five')\n'one three five'", ("", "three"))
+    drawn = [json.loads(t) for t in hypothesis_inputs(problem, 40, seed=0)]
+    sequences = [s for s in drawn if s and set(s.split()) <= set(WORDS) and len(s.split()) >= 2]
+    assert len(set(sequences)) >= 8
+    assert len({w for s in sequences for w in s.split()}) >= 6  # not only the sample's 'three'
+    assert any(s and not set(s.split()) <= set(WORDS) for s in drawn)  # character-wise draws are kept too
+
+
+def test_quotes_about_other_things_are_not_taken_as_values():
+    # No quoted literal shares a token with the samples: the quotes talk about something else.
+    words, _ = vocabulary("Print 'YES' or 'NO'. Strings like 'abc' are fine.", ["ab ba", "cd"])
+    assert "YES" not in words and {"ab", "ba", "cd"} <= set(words)
+    # Single characters only: the character-wise draw already covers them.
+    assert vocabulary("", ["a b", "c"]) == ([], "")
+    # A stated alphabet keeps tokens within it; without a space in it, tokens are not joined by one.
+    words, sep = vocabulary("", ["ab cd", "x9 ab"], alphabet="abcdefghijklmnopqrstuvwxyz")
+    assert words == ["ab", "cd"] and sep == ""
+
+
+def test_drawn_words_respect_a_stated_length():
+    rnd = Draw(rng=random.Random(1))
+    for _ in range(200):
+        text = draw_words(rnd, list(WORDS), " ", 3, 12, 8)
+        assert text is None or 3 <= len(text) <= 12
+    assert draw_words(rnd, ["seven", "eight"], "", 0, 4, 8) is None  # no token fits: the caller draws characters
+    texts = {draw_words(rnd, list(WORDS), " ", 0, None, 8) for _ in range(50)}
+    assert max(len(t.split()) for t in texts) > 3
+
+
+def test_music_notes_from_the_samples_are_recombined():
+    problem = _problem("Parse notes: 'o' whole, 'o|' half, '.|' quarter.", ("", "o o o o", ".| .| .| .|"),
+                       func="parse_music", arg="music_string")
+    drawn = [json.loads(t) for t in hypothesis_inputs(problem, 40, seed=0)]
+    notes = {"o", "o|", ".|"}
+    mixed = [s for s in drawn if len(s.split()) >= 3 and set(s.split()) <= notes and len(set(s.split())) >= 2]
+    assert len(mixed) >= 5  # the samples never mix notes; new sequences do
+    assert any("o|" in s.split() for s in mixed)  # a note only the statement quotes

@@ -73,13 +73,17 @@ def build_specs(problem: Problem) -> list[ArgSpec]:
             nums = [v for v in leaves if isinstance(v, (int, float)) and not isinstance(v, bool)]
             spec.lo = elem.lo if elem.lo is not None else (min(min(nums), 0) if nums else -10)
             spec.hi = elem.hi if elem.hi is not None else (max(max(nums), 10) if nums else 10)
+        read_any = any(key[0] == name for key in bounds)
         if kind == "str":
             chars = "".join(sorted({c for v in leaves if isinstance(v, str) for c in v}))
             spec.alphabet = alphabets.get(name) or _widened(chars)
             str_lengths = [len(v) for v in leaves if isinstance(v, str)]
             key = (name, "len2") if depth else (name, "len")
             b = bounds.get(key, Bound(None, None))
-            spec.extras["str_lo"] = b.lo if b.lo is not None else (min(str_lengths) if str_lengths else 1)
+            # nothing read about it: from empty (top-level) or one character up -- the samples' shortest,
+            # "Hello", left every length below 5 undrawn, where a wrong prime_length goes wrong
+            spec.extras["str_lo"] = b.lo if b.lo is not None else min(min(str_lengths, default=1),
+                                                                      1 if depth or read_any else 0)
             spec.extras["str_hi"] = b.hi if b.hi is not None else max(max(str_lengths, default=0), SMALL)
             spec.extras["str_stated"] = b.hi is not None
             words, sep = vocabulary(problem.question_content, [v for v in leaves if isinstance(v, str)],
@@ -89,7 +93,9 @@ def build_specs(problem: Problem) -> list[ArgSpec]:
         if depth:
             lengths = [n for value in values for n in _lengths(value, 1)]
             b = bounds.get((name, "len"), Bound(None, None))
-            spec.len_lo = b.lo if b.lo is not None else (min(lengths) if lengths else 1)
+            # nothing read about it: the empty list too, not only down to the samples' shortest (where the
+            # statement bounds it somewhere, its inputs may be marked valid: the samples' shortest stays)
+            spec.len_lo = b.lo if b.lo is not None else min(lengths, default=1) if read_any else 0
             spec.len_hi = b.hi if b.hi is not None else (max(max(lengths) if lengths else SMALL, SMALL))
             inner = bounds.get((name, "len2"))
             widths = [len(row) for value in values if isinstance(value, list) for row in value if isinstance(row, list)]

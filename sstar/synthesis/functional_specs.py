@@ -62,7 +62,8 @@ def build_specs(problem: Problem) -> list[ArgSpec]:
             values = [[v for v in value if v is not None] if isinstance(value, list) else [] for value in values]
         elif values:
             v_kind, v_depth = _kind_from_value(values[0])
-            kind, depth = (kind or v_kind), (depth if hint else v_depth)
+            # a hint that names no element type (``l: list``, ``List[Any]``) says less than the samples do
+            kind, depth = (kind or v_kind), (depth if hint and kind else max(depth, v_depth))
         kind = kind or "int"
         leaves = [v for value in values for v in _leaves(value) if v is not None]
         spec = ArgSpec(name=name, kind=kind, depth=depth)
@@ -71,7 +72,9 @@ def build_specs(problem: Problem) -> list[ArgSpec]:
         elem = bounds.get((name, "elem") if depth else (name, "val"), Bound(None, None))
         if kind in ("int", "float"):
             nums = [v for v in leaves if isinstance(v, (int, float)) and not isinstance(v, bool)]
-            spec.lo = elem.lo if elem.lo is not None else (min(min(nums), 0) if nums else -10)
+            # unstated: down to 0, or to -10 where the samples show negative values (one -1 in a sample
+            # left sums of zero to a single negative number)
+            spec.lo = elem.lo if elem.lo is not None else (min(min(nums), 0 if min(nums) >= 0 else -10) if nums else -10)
             spec.hi = elem.hi if elem.hi is not None else (max(max(nums), 10) if nums else 10)
         read_any = any(key[0] == name for key in bounds)
         if kind == "str":

@@ -107,3 +107,24 @@ def test_lengths_nothing_states_go_below_the_samples_shortest():
     # Where the statement bounds the argument, inputs may be marked valid: no empty list is made up.
     stated = listed.model_copy(update={"question_content": starter + "Constraints: -100 <= nums[i] <= 100\n"})
     assert 0 not in {len(json.loads(t)) for t in hypothesis_inputs(stated, 40, seed=0)}
+
+
+def test_a_hint_naming_no_element_type_takes_the_samples_shape_and_negatives_widen():
+    # ``l: list`` said depth 0: every "list" drawn was a bare integer, so triples_sum_to_zero's programs
+    # (each crashing alike, or answering alike) fell into one cluster.
+    from sstar.problem import Problem, TestCase, TestType
+
+    starter = "def triples_sum_to_zero(l: list):\n    \"\"\"True if three distinct elements sum to zero\"\"\"\n"
+    problem = Problem(question_id="p", question_content=starter, starter_code=starter,
+                      metadata={"func_name": "triples_sum_to_zero"},
+                      public_test_cases=tuple(TestCase(input=json.dumps(v), output="false",
+                                                       testtype=TestType.FUNCTIONAL)
+                                              for v in ([1, 3, 5, 0], [1, 3, 5, -1])))
+    drawn = [json.loads(t) for t in hypothesis_inputs(problem, 40, seed=0)]
+    assert all(isinstance(v, list) for v in drawn)
+    # the samples show a negative value: negatives go past the samples' -1 (sums of zero need them)
+    assert min(x for v in drawn for x in v) <= -5
+    # samples with no negative value keep to non-negative values
+    positive = problem.model_copy(update={"public_test_cases": tuple(
+        TestCase(input=json.dumps(v), output="false", testtype=TestType.FUNCTIONAL) for v in ([1, 3], [0, 2]))})
+    assert min(x for t in hypothesis_inputs(positive, 40, seed=0) for x in json.loads(t)) >= 0

@@ -96,15 +96,19 @@ def run_matrix(codes: Sequence[str], problem: Problem, inputs: Sequence[str], sa
                   sum(o.status is Status.TIME_LIMIT for o in out[c]) < give_up_after)]
         if give_up_after and getattr(sandbox, "run_program", None) is not None:
             rows = run_round(sandbox, [codes[c] for c in active], problem, texts, limits,
-                             [give_up_after - sum(o.status is Status.TIME_LIMIT for o in out[c]) for c in active])
+                             [give_up_after - sum(o.status is Status.TIME_LIMIT for o in out[c]) for c in active],
+                             None if budget_s is None else began + budget_s)
             lost.update(active[n] for n, row in enumerate(rows) if row.lost)
             results = {c: row.outcomes for c, row in zip(active, rows)}
         else:
             flat = sandbox.run_many([request(codes[c], problem, text, limits) for c in active for text in texts])
             results = {c: [_outcome(r, problem, limits) for r in flat[n * len(texts):(n + 1) * len(texts)]]
                        for n, c in enumerate(active)}
+        ran = min((len(r) for r in results.values()), default=len(texts))  # a round cut at the deadline
         for c in range(len(codes)):
-            out[c] += results.get(c) or [Outcome(Status.SKIPPED, "", 0.0) for _ in texts]
+            out[c] += (results.get(c) or [Outcome(Status.SKIPPED, "", 0.0) for _ in texts])[:ran]
+        if ran < len(texts):
+            break
     return out
 
 

@@ -13,9 +13,10 @@ its remaining inputs are skipped for good; otherwise it goes on until ``time_lim
 
 from __future__ import annotations
 
+import time
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
-from typing import Sequence
+from typing import Optional, Sequence
 
 from ..problem import Problem
 from ..sandbox.protocol import Limits, Sandbox
@@ -30,13 +31,17 @@ class RoundRow:
 
 
 def run_round(sandbox: Sandbox, codes: Sequence[str], problem: Problem, texts: Sequence[str], limits: Limits,
-              time_limits_left: Sequence[int]) -> list[RoundRow]:
-    """Each candidate on ``texts`` (outcomes in order, ``skipped`` where it was not run)."""
+              time_limits_left: Sequence[int], deadline: Optional[float] = None) -> list[RoundRow]:
+    """Each candidate on ``texts`` (outcomes in order, ``skipped`` where it was not run). Past ``deadline``
+    (``time.monotonic()``), no candidate goes on after a time limit, and every row is cut to the inputs
+    all of them ran (the caller's matrix ends there): inputs every candidate loops on cost a time limit
+    per candidate each, so a round of them could take many times the budget."""
     from .execution import Outcome, Status, _outcome, request
 
     rows = [RoundRow() for _ in codes]
     left = list(time_limits_left)
     waiting = list(range(len(codes)))
+    cut = len(texts)
 
     def until_time_limit(c: int) -> None:
         crashes, row = 0, rows[c]
@@ -54,7 +59,7 @@ def run_round(sandbox: Sandbox, codes: Sequence[str], problem: Problem, texts: S
         else:
             with ThreadPoolExecutor(max_workers=len(waiting)) as pool:
                 list(pool.map(until_time_limit, waiting))
-        still = []
+        still, late = [], deadline is not None and time.monotonic() > deadline
         for c in waiting:
             row = rows[c]
             if len(row.outcomes) >= len(texts):
@@ -67,7 +72,12 @@ def run_round(sandbox: Sandbox, codes: Sequence[str], problem: Problem, texts: S
                 min(o.cpu_s for o in answered) <= limits.time_s / 4
             if row.lost or left[c] <= 0:
                 row.outcomes += [Outcome(Status.SKIPPED, "", 0.0)] * (len(texts) - len(row.outcomes))
+            elif late:
+                cut = min(cut, len(row.outcomes))
             else:
                 still.append(c)
         waiting = still
+    if cut < len(texts):
+        for row in rows:
+            del row.outcomes[cut:]
     return rows

@@ -59,6 +59,18 @@ def test_a_time_limit_is_decisive_only_where_most_candidates_answer_one_fast(san
     assert [o.status for o in out[0]] == [Status.OK, Status.TIME_LIMIT] + [Status.SKIPPED] * 4
 
 
+def test_past_the_budget_a_round_of_inputs_every_candidate_loops_on_ends_at_the_first_time_limit(sandbox):
+    # Nobody answers, so no time limit is decisive; going on to each candidate's third time limit cost
+    # 3 limits per candidate (HumanEval's is_simple_power: n = 0 loops in every program, 19 s for 5).
+    inputs = [str(k) for k in range(1, 21)]
+    loopers = [LOOPS_ON_SMALL, LOOPS_ON_SMALL.replace("100", "101")]
+    out = run_matrix(loopers, _problem(), inputs, sandbox, Limits(time_s=0.3), give_up_after=3, budget_s=0.2)
+    assert [[o.status for o in row] for row in out] == [[Status.TIME_LIMIT]] * 2
+    # Within the budget they go on to their third time limit, then are skipped.
+    out = run_matrix(loopers, _problem(), inputs[:6], sandbox, Limits(time_s=0.3), give_up_after=3, budget_s=30)
+    assert [o.status for o in out[0]] == [Status.TIME_LIMIT] * 3 + [Status.SKIPPED] * 3
+
+
 SKIP = Outcome(Status.SKIPPED, "", 0.0)
 OK = Outcome(Status.OK, "4", 0.01)
 CRASH = Outcome(Status.RUNTIME_ERROR, "", 0.01)

@@ -33,7 +33,10 @@ def vocabulary(statement: str, samples: Sequence[str], alphabet: str = "") -> tu
     if any(set(q.split()) & sample_tokens for q in quoted) or not sample_tokens:
         # literals that share a token with the samples, and single tokens beside them ('zero', 'one', ...);
         # longer quoted text sharing nothing is prose between apostrophes ("you're given ... 'a'")
-        texts += [q for q in quoted if set(q.split()) & sample_tokens or len(q.split()) == 1]
+        # (of the samples' kinds of character: 'Yes'/'No' quoted as answers are no brackets' values)
+        kinds = {_kind(c) for t in sample_tokens for c in t}
+        texts += [q for q in quoted if set(q.split()) & sample_tokens or
+                  len(q.split()) == 1 and (not kinds or {_kind(c) for c in q} <= kinds)]
     tokens = sorted({t for s in texts for t in s.split()}, key=lambda t: (len(t), t))
     if alphabet:
         tokens = [t for t in tokens if set(t) <= set(alphabet)]
@@ -43,6 +46,10 @@ def vocabulary(statement: str, samples: Sequence[str], alphabet: str = "") -> tu
     spaced = (any(" " in s.strip() for s in texts) or bool(_SPACED.search(statement))) and \
         (not alphabet or " " in alphabet)
     return tokens, " " if spaced else ""
+
+
+def _kind(char: str) -> str:
+    return "letter" if char.isalpha() else "digit" if char.isdigit() else char
 
 
 def draw_words(rnd: Any, words: Sequence[str], sep: str, lo: int, hi: int | None, count: int) -> str | None:

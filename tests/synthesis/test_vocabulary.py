@@ -62,3 +62,12 @@ def test_music_notes_from_the_samples_are_recombined():
     mixed = [s for s in drawn if len(s.split()) >= 3 and set(s.split()) <= notes and len(set(s.split())) >= 2]
     assert len(mixed) >= 5  # the samples never mix notes; new sequences do
     assert any("o|" in s.split() for s in mixed)  # a note only the statement quotes
+
+
+def test_quoted_answers_of_another_kind_of_character_are_not_values():
+    # match_parens: the samples are brackets, the statement quotes its answers 'Yes' and 'No'.
+    statement = "Return 'Yes' if there's a way to make a good string, and return 'No' otherwise. E.g. '(())()'."
+    words, _ = vocabulary(statement, ["()(", ")", "(())()"])
+    assert "Yes" not in words and "No" not in words and "(())()" in words
+    # words among words stay: 'zero'..'nine' beside a sample 'three'
+    assert "seven" in vocabulary("Choices: 'zero', 'seven', 'three'.", ["three"])[0]

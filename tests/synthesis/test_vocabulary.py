@@ -71,3 +71,25 @@ def test_quoted_answers_of_another_kind_of_character_are_not_values():
     assert "Yes" not in words and "No" not in words and "(())()" in words
     # words among words stay: 'zero'..'nine' beside a sample 'three'
     assert "seven" in vocabulary("Choices: 'zero', 'seven', 'three'.", ["three"])[0]
+
+
+def test_distinct_strings_are_not_drawn_from_a_few_tokens():
+    # "words consists of distinct strings": lists of the samples' few words repeat them and break it, and the
+    # inputs would no longer be marked valid; such an argument keeps character-wise draws.
+    from sstar.synthesis.functional import functional_inputs
+    from sstar.synthesis.functional_specs import build_specs
+
+    text = ("Constraints:\n\n * 1 <= words.length <= 10\n * 1 <= words[i].length <= 10\n"
+            " * words consists of distinct strings.\n * words[i] consists of lowercase English letters.\n")
+    starter = "class Solution:\n    def f(self, words: List[str]) -> int:\n        "
+    problem = Problem(question_id="d", question_content=text, starter_code=starter, metadata={"func_name": "f"},
+                      public_test_cases=(TestCase(input=json.dumps(["bab", "dab", "cab"]), output="1",
+                                                  testtype=TestType.FUNCTIONAL),))
+    assert "words" not in build_specs(problem)[0].extras
+    # (duplicates drawn character-wise are rare and leave that input unchecked, never marked valid)
+    made = functional_inputs(problem, 30, 0, 10_000, [])
+    assert sum(g.checked for g in made) >= 0.8 * len(made)
+    assert all(len(set(json.loads(g.text))) == len(json.loads(g.text)) for g in made if g.checked)
+    # the same argument without "distinct" recombines the samples' words
+    plain = problem.model_copy(update={"question_content": text.replace(" * words consists of distinct strings.\n", "")})
+    assert build_specs(plain)[0].extras["words"] == ["bab", "cab", "dab"]

@@ -63,15 +63,19 @@ def mutant_pool(problem: Problem, correct: str, sandbox, size: int) -> list[str]
     return pool
 
 
-def pools(sandbox, limit: int, size: int, data: Path = DATA, skip: set = frozenset()):
-    """Yields (source, problem, pool); problems in ``skip`` are passed over (already graded)."""
-    for path in sorted((ROOT / "problems").glob("*.json")):
+def pools(sandbox, limit: int, size: int, data: Path = DATA, skip: set = frozenset(),
+          humaneval_limit: int | None = None, sources=None):
+    """Yields (source, problem, pool); problems in ``skip`` are passed over (already graded), and with
+    ``sources`` only the sources starting with one of them are graded. HumanEval has its own limit
+    (``humaneval_limit``, default ``limit``): few of its mutant pools are usable (two public tests)."""
+    wanted = (lambda source: not sources or any(source.startswith(s) for s in sources))
+    for path in (sorted((ROOT / "problems").glob("*.json")) if wanted("samples") else []):
         problem = load_problem(path)
         if problem.question_id not in skip:
             right = (ROOT / "tests" / "reference_solutions" / f"{path.stem}.py").read_text()
             yield "samples (mutants)", problem, mutant_pool(problem, right, sandbox, size)
     codeforces = data / "codecontests_stdin_dev.jsonl"
-    if codeforces.exists():
+    if codeforces.exists() and wanted("codeforces"):
         for rec in list(map(json.loads, codeforces.read_text().splitlines()))[:limit]:
             right = rec.pop("solutions")[0]
             rec.pop("incorrect_solutions", None)
@@ -81,7 +85,9 @@ def pools(sandbox, limit: int, size: int, data: Path = DATA, skip: set = frozens
     try:
         from sstar.datasets.humaneval import convert_humaneval, load_humaneval
 
-        for rec in convert_humaneval(load_humaneval()[:limit], sandbox):
+        records = load_humaneval()[:limit if humaneval_limit is None else humaneval_limit] if wanted("humaneval") else []
+        fresh = [r for r in records if r["task_id"].replace("/", "_") not in skip]  # converting runs the canonical code
+        for rec in convert_humaneval(fresh, sandbox):
             right = rec.pop("solutions")[0]
             problem = problem_from_dict(rec)
             if problem.question_id not in skip:
@@ -89,7 +95,7 @@ def pools(sandbox, limit: int, size: int, data: Path = DATA, skip: set = frozens
     except RuntimeError as exc:
         print(f"HumanEval skipped: {exc}", file=sys.stderr)
     kattis = data / "kattis_gcpc_nwerc_stdin.jsonl"  # last: large secret tests make these the slowest
-    if kattis.exists():
+    if kattis.exists() and wanted("kattis"):
         taken = 0
         for rec in list(map(json.loads, kattis.read_text().splitlines())):
             if rec.get("incorrect_solutions") and rec.get("solutions") and taken < limit:
@@ -104,13 +110,16 @@ def graded_pools(sandbox, args) -> list[dict]:
     """Pools with their public and hidden verdicts. Grading is the slow part: with ``--pools-cache`` each
     graded pool is appended to that JSONL file as it is done, and a later run reuses (and resumes) it."""
     cache = args.pools_cache
-    done = [json.loads(line) for line in cache.read_text().splitlines() if line.strip()] \
+    lines = [json.loads(line) for line in cache.read_text().splitlines() if line.strip()] \
         if cache and cache.exists() else []
-    if done and done[-1].get("complete"):
-        return done[:-1]
+    done = [e for e in lines if "complete" not in e]
+    scope = {"limit": args.limit, "pool": args.pool, "humaneval_limit": args.humaneval_limit, "sources": args.sources}
+    if lines and lines[-1].get("complete") and _covers(lines[-1], scope):
+        return done
     seen = {e["problem"]["question_id"] for e in done}
     out = list(done)
-    for source, problem, pool in pools(sandbox, args.limit, args.pool, args.data, seen):
+    for source, problem, pool in pools(sandbox, args.limit, args.pool, args.data, seen, args.humaneval_limit,
+                                       args.sources):
         hidden_ok = [passes(code, problem, sandbox, "private") for code in pool]
         public_ok = [passes(code, problem, sandbox, "public") for code in pool]
         entry = {"source": source, "problem": problem.model_dump(mode="json"), "pool": pool,
@@ -122,8 +131,19 @@ def graded_pools(sandbox, args) -> list[dict]:
         print(f"graded {source}: {problem.question_id}", file=sys.stderr, flush=True)
     if cache:
         with cache.open("a") as fh:
-            fh.write(json.dumps({"complete": True}) + "\n")
+            fh.write(json.dumps({"complete": True, **scope}) + "\n")
     return out
+
+
+def _covers(marker: dict, scope: dict) -> bool:
+    """Whether a cache finished for ``marker``'s limits holds every pool ``scope`` asks for (a marker
+    written before these fields were recorded: ``--limit`` for HumanEval too, every source)."""
+    limit = marker.get("limit", scope["limit"])
+    humaneval = marker.get("humaneval_limit") or limit
+    sources = marker.get("sources")
+    return (limit >= scope["limit"] and marker.get("pool", scope["pool"]) == scope["pool"]
+            and humaneval >= (scope["humaneval_limit"] or scope["limit"])
+            and (sources is None or set(scope["sources"] or ()) <= set(sources) and scope["sources"] is not None))
 
 
 def config_for(method: str, seed: int) -> SStarConfig:
@@ -144,6 +164,7 @@ def reference_calls(clusters) -> int:
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--limit", type=int, default=30, help="problems taken from each mutant-pool source")
+    parser.add_argument("--humaneval-limit", type=int, help="problems taken from HumanEval (default --limit; 164 exist)")
     parser.add_argument("--pool", type=int, default=8, help="largest pool")
     parser.add_argument("--seed", type=int, default=0)
     parser.add_argument("--data", type=Path, default=DATA, help="the shared data folder (default ../shared/data)")

@@ -83,7 +83,9 @@ class SStarConfig(BaseModel):
     synth_time_limit_s: float = Field(2.0, gt=0, description="CPU seconds per run on synthesized inputs.")
     synth_time_limits: int = Field(
         3, ge=0, description="[ours] Time limits on synthesized inputs after which a candidate is not run on the "
-        "rest (inputs go in rounds of 10, 20, 40, ...; 0: run every candidate on every input).")
+        "rest (inputs go in rounds of 10, 20, 40, ...; a candidate's run of a round stops at a time limit, and one "
+        "that timed out where most others answered, one within a quarter of the limit, is not run further; 0: run "
+        "every candidate on every input).")
     synth_budget_s: Optional[float] = Field(
         3.0, gt=0, description="[ours] Wall-clock seconds for running the candidates on synthesized inputs: after "
         "the first round, rounds are cut to what is left at the pace so far; inputs never run are dropped, with a "

@@ -12,6 +12,7 @@ from ..judge.runner import classify
 from ..judge.structures import wrap_for
 from ..problem import Problem, TestType
 from ..sandbox.protocol import ExecRequest, Limits, Mode, Sandbox
+from .rounds import run_round
 
 
 class Status(str, enum.Enum):
@@ -71,7 +72,9 @@ def run_matrix(codes: Sequence[str], problem: Problem, inputs: Sequence[str], sa
     round: few rounds, so little waiting on the slowest program of a round), and a candidate that has hit
     the time limit on that many inputs is not run on later rounds (``skipped``): a program that loops
     forever on small inputs would otherwise cost a whole time limit on each of them, and it is already
-    told apart.
+    told apart. Within a round, a candidate's inputs stop at its time limit (:func:`run_round`): one that
+    times out on an input most candidates answer, one of them within a quarter of the limit, has lost
+    to it by execution (the pair rule ``time_limit``) and is not run any further either.
 
     With ``budget_s``, inputs also go in rounds, and a round after the first is cut to what the seconds
     left allow at the pace so far (none: the matrix ends there, with fewer columns than ``inputs``): a
@@ -80,6 +83,7 @@ def run_matrix(codes: Sequence[str], problem: Problem, inputs: Sequence[str], sa
     sizes = _rounds(len(inputs), first_round if give_up_after > 0 or budget_s is not None else len(inputs),
                     budget_s is not None)
     start, began = 0, time.monotonic()
+    lost: set[int] = set()  # lost by a time limit where others answered fast: not run any more
     for size in sizes:
         if budget_s is not None and start:
             spent = time.monotonic() - began
@@ -88,14 +92,23 @@ def run_matrix(codes: Sequence[str], problem: Problem, inputs: Sequence[str], sa
                 break
         texts = inputs[start:start + size]
         start += size
-        active = [c for c in range(len(codes)) if not give_up_after or
-                  sum(o.status is Status.TIME_LIMIT for o in out[c]) < give_up_after]
-        results = sandbox.run_many([request(codes[c], problem, text, limits) for c in active for text in texts])
+        active = [c for c in range(len(codes)) if c not in lost and (not give_up_after or
+                  sum(o.status is Status.TIME_LIMIT for o in out[c]) < give_up_after)]
+        if give_up_after and getattr(sandbox, "run_program", None) is not None:
+            rows = run_round(sandbox, [codes[c] for c in active], problem, texts, limits,
+                             [give_up_after - sum(o.status is Status.TIME_LIMIT for o in out[c]) for c in active],
+                             None if budget_s is None else began + budget_s)
+            lost.update(active[n] for n, row in enumerate(rows) if row.lost)
+            results = {c: row.outcomes for c, row in zip(active, rows)}
+        else:
+            flat = sandbox.run_many([request(codes[c], problem, text, limits) for c in active for text in texts])
+            results = {c: [_outcome(r, problem, limits) for r in flat[n * len(texts):(n + 1) * len(texts)]]
+                       for n, c in enumerate(active)}
+        ran = min((len(r) for r in results.values()), default=len(texts))  # a round cut at the deadline
         for c in range(len(codes)):
-            if c not in active:
-                out[c] += [Outcome(Status.SKIPPED, "", 0.0) for _ in texts]
-        for n, c in enumerate(active):
-            out[c] += [_outcome(r, problem, limits) for r in results[n * len(texts):(n + 1) * len(texts)]]
+            out[c] += (results.get(c) or [Outcome(Status.SKIPPED, "", 0.0) for _ in texts])[:ran]
+        if ran < len(texts):
+            break
     return out
 
 

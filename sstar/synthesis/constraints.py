@@ -61,7 +61,7 @@ def normalize(text: str) -> str:
     t = _join_thousands(t)
     t = re.sub(rf"(?<![\w.|])({_NAME}){_S}>=?{_S}(-?{_S}{_ATOM})(?![\w^*.])",
                lambda m: f"{m.group(2)} {'<=' if m.group(0).count('=') else '<'} {m.group(1)}", t)
-    t = re.sub(r"(?<=\d)\s*-\s*1\b", "-1", t)
+    t = re.sub(r"(?<=\d)[ \t]*-[ \t]*1\b", "-1", t)  # within a line: "<= 3\n-1 <= x" is two constraints
     return t
 
 

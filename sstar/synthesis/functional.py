@@ -21,6 +21,7 @@ from .functional_specs import LARGE, SMALL, ArgSpec, build_specs, shapes_of  # n
 from .kinds import Generated, InputKind
 from .signature import signature  # noqa: F401 - re-exported (the pipeline imports it from here)
 from .structures import Shapes, apply_shapes
+from .vocabulary import draw_words
 
 
 class _Resolver:
@@ -96,6 +97,12 @@ def _draw_value(spec: ArgSpec, rnd: "Draw", resolve: _Resolver, depth: int, cap:
     if spec.kind == "str":
         lo = int(resolve(spec.extras.get("str_lo"), 1))
         hi = int(resolve(spec.extras.get("str_hi"), cap))
+        words = spec.extras.get("words")
+        if words and rnd.integer(0, 1):  # half the strings: the tokens the samples and the statement use
+            text = draw_words(rnd, words, spec.extras["sep"], max(0, lo),
+                              hi if spec.extras.get("str_stated") else None, cap)
+            if text is not None:
+                return text
         n = rnd.size(max(0, lo), max(lo, min(hi, cap)))
         alphabet = spec.alphabet[:2] if rnd.scale == "tiny" else spec.alphabet  # repeats, equal neighbours
         return "".join(rnd.choice(alphabet) for _ in range(n))

@@ -19,6 +19,7 @@ from .constraints import Bound, parse_constraints, split_ref
 from .facts import parse_alphabets
 from .signature import _kind_from_hint, _kind_from_value, _leaves, _lengths, signature
 from .structures import Shapes, node_bounds, read_shapes
+from .vocabulary import vocabulary
 
 SMALL = 8  # longest list / string in the random examples
 LARGE = 2000  # longest list / string in the "largest size" edge cases (keeps runs fast)
@@ -61,7 +62,8 @@ def build_specs(problem: Problem) -> list[ArgSpec]:
             values = [[v for v in value if v is not None] if isinstance(value, list) else [] for value in values]
         elif values:
             v_kind, v_depth = _kind_from_value(values[0])
-            kind, depth = (kind or v_kind), (depth if hint else v_depth)
+            # a hint that names no element type (``l: list``, ``List[Any]``) says less than the samples do
+            kind, depth = (kind or v_kind), (depth if hint and kind else max(depth, v_depth))
         kind = kind or "int"
         leaves = [v for value in values for v in _leaves(value) if v is not None]
         spec = ArgSpec(name=name, kind=kind, depth=depth)
@@ -70,20 +72,33 @@ def build_specs(problem: Problem) -> list[ArgSpec]:
         elem = bounds.get((name, "elem") if depth else (name, "val"), Bound(None, None))
         if kind in ("int", "float"):
             nums = [v for v in leaves if isinstance(v, (int, float)) and not isinstance(v, bool)]
-            spec.lo = elem.lo if elem.lo is not None else (min(min(nums), 0) if nums else -10)
+            # unstated: down to 0, or to -10 where the samples show negative values (one -1 in a sample
+            # left sums of zero to a single negative number)
+            spec.lo = elem.lo if elem.lo is not None else (min(min(nums), 0 if min(nums) >= 0 else -10) if nums else -10)
             spec.hi = elem.hi if elem.hi is not None else (max(max(nums), 10) if nums else 10)
+        read_any = any(key[0] == name for key in bounds)
         if kind == "str":
             chars = "".join(sorted({c for v in leaves if isinstance(v, str) for c in v}))
             spec.alphabet = alphabets.get(name) or _widened(chars)
             str_lengths = [len(v) for v in leaves if isinstance(v, str)]
             key = (name, "len2") if depth else (name, "len")
             b = bounds.get(key, Bound(None, None))
-            spec.extras["str_lo"] = b.lo if b.lo is not None else (min(str_lengths) if str_lengths else 1)
+            # nothing read about it: from empty (top-level) or one character up -- the samples' shortest,
+            # "Hello", left every length below 5 undrawn, where a wrong prime_length goes wrong
+            spec.extras["str_lo"] = b.lo if b.lo is not None else min(min(str_lengths, default=1),
+                                                                      1 if depth or read_any else 0)
             spec.extras["str_hi"] = b.hi if b.hi is not None else max(max(str_lengths, default=0), SMALL)
+            spec.extras["str_stated"] = b.hi is not None
+            words, sep = vocabulary(problem.question_content, [v for v in leaves if isinstance(v, str)],
+                                    alphabets.get(name, ""))
+            if words:
+                spec.extras["words"], spec.extras["sep"] = words, sep
         if depth:
             lengths = [n for value in values for n in _lengths(value, 1)]
             b = bounds.get((name, "len"), Bound(None, None))
-            spec.len_lo = b.lo if b.lo is not None else (min(lengths) if lengths else 1)
+            # nothing read about it: the empty list too, not only down to the samples' shortest (where the
+            # statement bounds it somewhere, its inputs may be marked valid: the samples' shortest stays)
+            spec.len_lo = b.lo if b.lo is not None else min(lengths, default=1) if read_any else 0
             spec.len_hi = b.hi if b.hi is not None else (max(max(lengths) if lengths else SMALL, SMALL))
             inner = bounds.get((name, "len2"))
             widths = [len(row) for value in values if isinstance(value, list) for row in value if isinstance(row, list)]
@@ -96,6 +111,10 @@ def build_specs(problem: Problem) -> list[ArgSpec]:
         spec.extras["base"] = min((v for v in ends if isinstance(v, int)), default=spec.lo)
         specs.append(spec)
     _alias_sizes(specs, bounds)
+    for name in (lambda shapes: shapes.distinct | shapes.permutation)(shapes_of(problem, specs)):
+        for spec in specs:  # distinct strings: a few tokens drawn again and again would break it
+            if spec.name == name:
+                spec.extras.pop("words", None)
     return specs
 
 

@@ -22,8 +22,12 @@ def test_a_program_that_keeps_timing_out_is_skipped_on_later_rounds(sandbox):
     out = run_matrix([ECHO, LOOPS_ON_SMALL], _problem(), inputs, sandbox, limits, give_up_after=2, first_round=5)
     assert [o.output for o in out[0]] == [str(2 * k) for k in range(1, 25)]
     statuses = [o.status for o in out[1]]
-    assert statuses[:5] == [Status.TIME_LIMIT] * 5  # the first round runs in full
-    assert statuses[5:] == [Status.SKIPPED] * 19
+    # ECHO answers the first input at once: the looping program has lost by a time limit there, and one
+    # time limit is all it costs (it used to pay one per input of the round: 5 here, 8 in a pool's round)
+    assert statuses == [Status.TIME_LIMIT] + [Status.SKIPPED] * 23
+    # Alone, nothing answers where it times out: it is run until its time limits are spent, then skipped.
+    alone = run_matrix([LOOPS_ON_SMALL], _problem(), inputs, sandbox, limits, give_up_after=2, first_round=5)
+    assert [o.status for o in alone[0]] == [Status.TIME_LIMIT] * 2 + [Status.SKIPPED] * 22
     # Without the budget every input is run (and times out).
     few = run_matrix([LOOPS_ON_SMALL], _problem(), inputs[:3], sandbox, limits)
     assert [o.status for o in few[0]] == [Status.TIME_LIMIT] * 3
@@ -34,6 +38,37 @@ def test_a_program_under_the_budget_is_run_on_every_input(sandbox):
     out = run_matrix([LOOPS_ON_SMALL], _problem(), inputs, sandbox, Limits(time_s=0.3), give_up_after=3, first_round=2)
     assert [o.status for o in out[0]] == [Status.TIME_LIMIT, Status.OK, Status.OK, Status.OK, Status.TIME_LIMIT,
                                           Status.OK, Status.OK]
+
+
+CRASHES_ON_ODD = "n = int(input())\nassert n % 2 == 0\nprint(n)\n"
+LOOPS_ON_7 = "n = int(input())\nwhile n == 7:\n    pass\nprint(n * 2)\n"
+
+
+def test_a_time_limit_is_decisive_only_where_most_candidates_answer_one_fast(sandbox):
+    inputs = ["2", "7", "4", "9", "6", "8"]
+    limits = Limits(time_s=0.3)
+    # Most candidates crash on 7 (one answers): the time limit there is no loss, LOOPS_ON_7 keeps running.
+    out = run_matrix([LOOPS_ON_7, CRASHES_ON_ODD, CRASHES_ON_ODD, ECHO], _problem(), inputs, sandbox, limits,
+                     give_up_after=3, first_round=10)
+    assert [o.status for o in out[0]] == [Status.OK, Status.TIME_LIMIT] + [Status.OK] * 4
+    # A program crashing on every other input still gets an outcome on every input, in order.
+    assert [o.status for o in out[1]] == [Status.OK, Status.RUNTIME_ERROR] * 2 + [Status.OK] * 2
+    assert [o.output for o in out[3]] == [str(2 * int(t)) for t in inputs]
+    # Where most answer it: lost there, not run further.
+    out = run_matrix([LOOPS_ON_7, ECHO, ECHO], _problem(), inputs, sandbox, limits, give_up_after=3, first_round=10)
+    assert [o.status for o in out[0]] == [Status.OK, Status.TIME_LIMIT] + [Status.SKIPPED] * 4
+
+
+def test_past_the_budget_a_round_of_inputs_every_candidate_loops_on_ends_at_the_first_time_limit(sandbox):
+    # Nobody answers, so no time limit is decisive; going on to each candidate's third time limit cost
+    # 3 limits per candidate (HumanEval's is_simple_power: n = 0 loops in every program, 19 s for 5).
+    inputs = [str(k) for k in range(1, 21)]
+    loopers = [LOOPS_ON_SMALL, LOOPS_ON_SMALL.replace("100", "101")]
+    out = run_matrix(loopers, _problem(), inputs, sandbox, Limits(time_s=0.3), give_up_after=3, budget_s=0.2)
+    assert [[o.status for o in row] for row in out] == [[Status.TIME_LIMIT]] * 2
+    # Within the budget they go on to their third time limit, then are skipped.
+    out = run_matrix(loopers, _problem(), inputs[:6], sandbox, Limits(time_s=0.3), give_up_after=3, budget_s=30)
+    assert [o.status for o in out[0]] == [Status.TIME_LIMIT] * 3 + [Status.SKIPPED] * 3
 
 
 SKIP = Outcome(Status.SKIPPED, "", 0.0)

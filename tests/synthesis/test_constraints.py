@@ -55,3 +55,12 @@ def test_sums_alphabets_and_structure():
 def test_alphabet_styles():
     assert parse_alphabets("s consists of characters '0' and '1'.")["s"] == "01"
     assert parse_alphabets("Each line holds a word of uppercase English letters.")[""] == "ABCDEFGHIJKLMNOPQRSTUVWXYZ"
+
+
+def test_a_minus_sign_starting_the_next_line_is_not_a_subtraction():
+    # "<= 3" then "-1 <= nums[i]" on the next line was read as "<= 3 - 1" and lost the lower bound.
+    from sstar.synthesis.constraints import Bound, parse_constraints
+
+    bounds = parse_constraints("1 <= nums.length <= 3\n-1 <= nums[i] <= -1\n")
+    assert bounds[("nums", "len")] == Bound(1, 3) and bounds[("nums", "elem")] == Bound(-1, -1)
+    assert parse_constraints("1 <= n <= 2^{31} - 1")[("n", "val")] == Bound(1, 2**31 - 1)

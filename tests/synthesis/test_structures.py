@@ -4,7 +4,7 @@ sorted values, LeetCode's ListNode / TreeNode list encodings -- built valid by c
 import json
 import random
 
-from hypothesis import HealthCheck, given, settings
+from hypothesis import HealthCheck, assume, given, settings
 from hypothesis import strategies as st
 
 from sstar.problem import Problem, TestCase, TestType
@@ -44,6 +44,8 @@ def is_tree(n: int, edges: list[list[int]], base: int) -> bool:
 @settings(max_examples=15, deadline=None, suppress_health_check=list(HealthCheck))
 @given(n_hi=st.integers(2, 10**5), base=st.integers(0, 1), seed=st.integers(0, 10**6))
 def test_edges_of_a_tree_with_n_argument_are_a_tree(n_hi, base, seed):
+    # "n <= 105" is read as 10^5, its superscript lost in scraping (see test_properties' SPANS): not this test's
+    assume(not 100 < n_hi < 1100)
     text = (f"There is an undirected tree with n nodes labeled from {base} to n - {1 - base}.\n\nConstraints:\n\n"
             f" * 2 <= n <= {n_hi}\n * edges.length == n - 1\n * edges[i].length == 2\n"
             f" * {base} <= ui, vi <= n - {1 - base}\n * The input is generated such that edges represent a valid tree.")

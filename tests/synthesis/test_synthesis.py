@@ -82,3 +82,49 @@ def test_a_string_argument_nothing_bounds_gets_more_than_the_samples_letters_and
     binary = problem.model_copy(update={"public_test_cases": tuple(
         TestCase(input=json.dumps(s), output="1", testtype=TestType.FUNCTIONAL) for s in ("0110", "1"))})
     assert {c for t in hypothesis_inputs(binary, 30, seed=0) for c in json.loads(t)} <= {"0", "1"}
+
+
+def test_lengths_nothing_states_go_below_the_samples_shortest():
+    # prime_length: public inputs "Hello" and "abcdcba". Drawing no shorter than the samples' shortest (5)
+    # left lengths 0..4 undrawn -- where the wrong programs (``l == 1 or l == 1``, ``range(3, l)``) go wrong.
+    from sstar.problem import Problem, TestCase, TestType
+
+    starter = "def prime_length(string):\n    \"\"\"True if the string's length is a prime number\"\"\"\n"
+    problem = Problem(question_id="p", question_content=starter, starter_code=starter,
+                      metadata={"func_name": "prime_length"},
+                      public_test_cases=tuple(TestCase(input=json.dumps(s), output="true", testtype=TestType.FUNCTIONAL)
+                                              for s in ("Hello", "abcdcba")))
+    lengths = {len(json.loads(t)) for t in hypothesis_inputs(problem, 40, seed=0)}
+    assert {0, 1, 2, 3, 4} <= lengths
+    # Lists too: samples of 3 and 5 numbers, nothing stated -> the empty list and shorter ones are drawn.
+    starter = "def total(nums: list[int]) -> int:\n    \"\"\"Sum of nums\"\"\"\n"
+    listed = problem.model_copy(update={"question_content": starter, "starter_code": starter, "metadata": {
+        "func_name": "total"}, "public_test_cases": tuple(TestCase(input=json.dumps(v), output="1",
+                                                                   testtype=TestType.FUNCTIONAL)
+                                                          for v in ([1, 2, 3], [4, 5, 6, 7, 8]))})
+    sizes = {len(json.loads(t)) for t in hypothesis_inputs(listed, 40, seed=0)}
+    assert {0, 1, 2} <= sizes
+    # Where the statement bounds the argument, inputs may be marked valid: no empty list is made up.
+    stated = listed.model_copy(update={"question_content": starter + "Constraints: -100 <= nums[i] <= 100\n"})
+    assert 0 not in {len(json.loads(t)) for t in hypothesis_inputs(stated, 40, seed=0)}
+
+
+def test_a_hint_naming_no_element_type_takes_the_samples_shape_and_negatives_widen():
+    # ``l: list`` said depth 0: every "list" drawn was a bare integer, so triples_sum_to_zero's programs
+    # (each crashing alike, or answering alike) fell into one cluster.
+    from sstar.problem import Problem, TestCase, TestType
+
+    starter = "def triples_sum_to_zero(l: list):\n    \"\"\"True if three distinct elements sum to zero\"\"\"\n"
+    problem = Problem(question_id="p", question_content=starter, starter_code=starter,
+                      metadata={"func_name": "triples_sum_to_zero"},
+                      public_test_cases=tuple(TestCase(input=json.dumps(v), output="false",
+                                                       testtype=TestType.FUNCTIONAL)
+                                              for v in ([1, 3, 5, 0], [1, 3, 5, -1])))
+    drawn = [json.loads(t) for t in hypothesis_inputs(problem, 40, seed=0)]
+    assert all(isinstance(v, list) for v in drawn)
+    # the samples show a negative value: negatives go past the samples' -1 (sums of zero need them)
+    assert min(x for v in drawn for x in v) <= -5
+    # samples with no negative value keep to non-negative values
+    positive = problem.model_copy(update={"public_test_cases": tuple(
+        TestCase(input=json.dumps(v), output="false", testtype=TestType.FUNCTIONAL) for v in ([1, 3], [0, 2]))})
+    assert min(x for t in hypothesis_inputs(positive, 40, seed=0) for x in json.loads(t)) >= 0

@@ -52,8 +52,12 @@ def score(
     from ..sandbox.local import LocalSandbox
     from ..sandbox.pool import SandboxStartError
 
-    sandbox = LocalSandbox(isolate_tests=isolate_tests)
-    sandbox.warm_up()  # the workers start while the rest is imported and the data read
+    from .early import take
+
+    sandbox = take("score", isolate_tests)  # started before the command line was parsed
+    if sandbox is None:
+        sandbox = LocalSandbox(isolate_tests=isolate_tests)
+        sandbox.warm_up()  # the workers start while the rest is imported and the data read
     try:
         from ..batch.generations import score_generations
         from ..batch.results import write_json_atomic

@@ -15,10 +15,11 @@ import select
 import shutil
 import subprocess
 import tempfile
+import threading
 from dataclasses import dataclass, replace
 
 from .cgroups import reap_stale, remove_worker, worker_cgroup_name
-from .isolation import Isolation, available, base_interpreter, worker_argv, worker_source
+from .isolation import Isolation, available, base_interpreter, compile_guest, worker_argv, worker_source
 from .guest import wire
 from .kernel_report import kernel_info, kernel_warnings
 from .pool import FramedWorker, SandboxStartError, WorkerDied, WorkerPool
@@ -137,6 +138,7 @@ class LocalSandbox(WorkerPool):
     """A pool of isolated worker processes on this machine. Thread-safe."""
 
     backend = "local"
+    parallel_spawn = True
 
     def __init__(self, config: LocalSandboxConfig | None = None, **overrides) -> None:
         base = config or LocalSandboxConfig()
@@ -149,6 +151,7 @@ class LocalSandbox(WorkerPool):
         self._warnings: list[str] = []
         self._hello: dict = {}
         self._seccomp_path: str | None = None
+        self._spawn_lock = threading.Lock()
 
     def _candidates(self) -> list[Isolation]:
         wanted = self.config.isolation
@@ -177,24 +180,30 @@ class LocalSandbox(WorkerPool):
         return self._seccomp_path
 
     def _spawn(self) -> _Worker:
-        index = self._next_index
-        self._next_index += 1
-        if index == 0 and self.config.cgroups and os.geteuid() == 0:
-            reap_stale()
-        seccomp = self._seccomp()
-        for package in self.config.packages:
-            try:
-                package_paths(self.python, package)
-            except (OSError, ValueError, subprocess.SubprocessError) as exc:
-                raise SandboxStartError(f"could not start a sandbox worker: {exc}") from None
-        modes = [self._isolation] if self._isolation else self._candidates()
+        # Thread-safe (parallel_spawn): numbering, the cgroup sweep, the filesystem view and adopting the
+        # isolation level are done under a lock; the slow part, the worker's own start-up, is not.
+        with self._spawn_lock:
+            index = self._next_index
+            self._next_index += 1
+            if index == 0 and self.config.cgroups and os.geteuid() == 0:
+                reap_stale()
+            if index == 0:
+                compile_guest(self.python)
+            seccomp = self._seccomp()
+            for package in self.config.packages:
+                try:
+                    package_paths(self.python, package)
+                except (OSError, ValueError, subprocess.SubprocessError) as exc:
+                    raise SandboxStartError(f"could not start a sandbox worker: {exc}") from None
+            modes = [self._isolation] if self._isolation else self._candidates()
         errors = []
         for mode in modes:
             root = None if mode is Isolation.BWRAP else tempfile.mkdtemp(prefix="sstar-worker-")
             if root:
                 os.chmod(root, 0o711)  # the program's uid may traverse to its work dir, no more
             try:
-                argv = worker_argv(mode, self.python, self.worker_file, root, seccomp, tuple(self.config.packages))
+                with self._spawn_lock:
+                    argv = worker_argv(mode, self.python, self.worker_file, root, seccomp, tuple(self.config.packages))
             except (OSError, ValueError, subprocess.SubprocessError) as exc:
                 errors.append(f"{mode.value}: {exc}")
                 continue
@@ -214,8 +223,9 @@ class LocalSandbox(WorkerPool):
                 if root:
                     shutil.rmtree(root, ignore_errors=True)
                 continue
-            if self._isolation is None:
-                self._adopt(mode, worker.hello, errors)
+            with self._spawn_lock:
+                if self._isolation is None:
+                    self._adopt(mode, worker.hello, errors)
             return worker
         raise SandboxStartError("could not start a sandbox worker: " + "; ".join(errors))
 

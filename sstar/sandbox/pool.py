@@ -8,6 +8,7 @@ that cannot start into ``infra_error`` results, never an exception.
 
 from __future__ import annotations
 
+import contextlib
 import logging
 import queue
 import threading
@@ -105,6 +106,9 @@ class WorkerPool:
     isolate_tests: bool = False
     """Every test in a process of its own (fork per test), never a program's tests in one process."""
 
+    parallel_spawn: bool = False
+    """``_spawn`` is thread-safe: ``warm_up`` starts the workers side by side (their start-ups overlap)."""
+
     def __init__(self, size: int) -> None:
         self.size = size
         self._idle: queue.LifoQueue = queue.LifoQueue()
@@ -129,7 +133,7 @@ class WorkerPool:
             thread.join()
         with self._lock:
             if self._started == 0:
-                with self._spawning:
+                with self._spawn_guard():
                     self._idle.put(self._spawn())
                 self._started = 1
 
@@ -137,11 +141,17 @@ class WorkerPool:
         """Start every worker not started yet, in the background: start-up overlaps what the caller does next
         (reading its input, say); ``wait``: return once they are up. A worker that cannot start is left to
         the first test that needs it, which reports why."""
-        thread = threading.Thread(target=self._fill, name="sandbox-warm-up", daemon=True)
-        self._warming.append(thread)
-        thread.start()
+        threads = [threading.Thread(target=self._fill, name="sandbox-warm-up", daemon=True)
+                   for _ in range(self.size if self.parallel_spawn else 1)]
+        self._warming += threads
+        for thread in threads:
+            thread.start()
         if wait:
-            thread.join()
+            for thread in threads:
+                thread.join()
+
+    def _spawn_guard(self):
+        return contextlib.nullcontext() if self.parallel_spawn else self._spawning
 
     def _fill(self) -> None:
         while True:
@@ -150,7 +160,7 @@ class WorkerPool:
                     return
                 self._started += 1
             try:
-                with self._spawning:
+                with self._spawn_guard():
                     worker = self._spawn()
             except (SandboxStartError, WorkerDied, OSError) as exc:
                 log.debug("sandbox warm-up stopped: %s", exc)
@@ -199,7 +209,7 @@ class WorkerPool:
                 if self._started < self.size:
                     self._started += 1
                     try:
-                        with self._spawning:
+                        with self._spawn_guard():
                             return self._spawn()
                     except SandboxStartError:
                         self._started -= 1

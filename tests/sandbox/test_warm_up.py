@@ -61,3 +61,48 @@ def test_a_sandbox_that_cannot_start_still_says_so_at_start():
             sb.start()
     finally:
         sb.close()
+
+
+def test_workers_start_side_by_side(monkeypatch):
+    # Each worker's start-up (~60 ms) is spent waiting for its hello: the second is launched before the
+    # first has answered, so a pool's start costs one start-up, not one per worker.
+    from sstar.sandbox import local
+
+    events = []
+
+    class Recorded(local._Worker):
+        def greet(self):
+            events.append(("launched", self.index))
+            super().greet()
+            events.append(("ready", self.index))
+
+    monkeypatch.setattr(local, "_Worker", Recorded)
+    sb = LocalSandbox(workers=2, scratch_mb=139)
+    try:
+        sb.warm_up(wait=True)
+        assert sb._idle.qsize() == 2
+        assert [kind for kind, _ in events[:2]] == ["launched", "launched"], events
+        assert sb.info().isolation  # one adoption of the isolation level, whichever worker came first
+    finally:
+        sb.close()
+    assert gone_soon()
+
+
+def test_the_workers_modules_get_bytecode_for_the_workers_interpreter():
+    import importlib.util
+
+    from sstar.sandbox import isolation
+
+    module = isolation.worker_source().parent / "_sstar_batch_run.py"
+    cached = importlib.util.cache_from_source(str(module))
+    if not os.access(os.path.dirname(cached) if os.path.isdir(os.path.dirname(cached)) else module.parent, os.W_OK):
+        pytest.skip("the package folder is read-only here")
+    if os.path.exists(cached):
+        os.remove(cached)
+    isolation.compile_guest.cache_clear()
+    sb = LocalSandbox(workers=1, scratch_mb=139)
+    try:
+        sb.start()
+    finally:
+        sb.close()
+    assert os.path.exists(cached)

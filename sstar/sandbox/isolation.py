@@ -45,15 +45,13 @@ def compile_guest(python: str) -> None:
     """Bytecode for the worker's modules, where the worker's interpreter is this one (so the same
     ``__pycache__`` tag and magic number). The worker runs with ``-B`` (it never writes bytecode) from a
     read-only view, so without this it compiles about 15 ms of source at every start; a wheel's install
-    compiles them, a checkout does not. Nothing is lost where the folder is read-only: the worker compiles."""
+    compiles them, a checkout does not. Nothing is lost where the folder is read-only: the worker compiles
+    (``compile_dir`` skips, silently at ``quiet=2``, what it cannot write)."""
     if os.path.realpath(python) != base_interpreter():
         return
     import compileall
 
-    try:
-        compileall.compile_dir(str(worker_source().parent), maxlevels=0, quiet=2)
-    except OSError as exc:  # a read-only install
-        log.debug("worker bytecode not written: %s", exc)
+    compileall.compile_dir(str(worker_source().parent), maxlevels=0, quiet=2)
 
 
 def base_interpreter() -> str:

@@ -92,11 +92,11 @@ def run_matrix(codes: Sequence[str], problem: Problem, inputs: Sequence[str], sa
                 break
         texts = inputs[start:start + size]
         start += size
-        active = [c for c in range(len(codes)) if c not in lost and (not give_up_after or
-                  sum(o.status is Status.TIME_LIMIT for o in out[c]) < give_up_after)]
+        hits = [sum(o.status is Status.TIME_LIMIT for o in row) for row in out]  # time limits so far
+        active = [c for c in range(len(codes)) if c not in lost and (not give_up_after or hits[c] < give_up_after)]
         if give_up_after and getattr(sandbox, "run_program", None) is not None:
             rows = run_round(sandbox, [codes[c] for c in active], problem, texts, limits,
-                             [give_up_after - sum(o.status is Status.TIME_LIMIT for o in out[c]) for c in active],
+                             [give_up_after - hits[c] for c in active],
                              None if budget_s is None else began + budget_s)
             lost.update(active[n] for n, row in enumerate(rows) if row.lost)
             results = {c: row.outcomes for c, row in zip(active, rows)}

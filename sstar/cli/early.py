@@ -8,14 +8,15 @@ does (``--help``, a usage error, a bad file) has them closed by ``discard``.
 
 from __future__ import annotations
 
-from typing import Optional, Sequence
+from typing import Any, Optional, Sequence, Tuple
 
 _ROOT_FLAGS = {"-v", "--verbose"}
-_started: dict = {}
+_pending: Optional[Tuple[bool, Any]] = None  # (isolate_tests, the LocalSandbox) until score takes it
 
 
 def start_for(argv: Sequence[str]) -> None:
     """Start the local sandbox's workers in the background where ``argv`` is a ``score`` command."""
+    global _pending
     words = list(argv)
     while words and words[0] in _ROOT_FLAGS:
         words.pop(0)
@@ -26,19 +27,25 @@ def start_for(argv: Sequence[str]) -> None:
     isolate = "--isolate-tests" in words
     sandbox = LocalSandbox(isolate_tests=isolate)
     sandbox.warm_up()
-    _started["score"] = (isolate, sandbox)
+    _pending = (isolate, sandbox)
 
 
-def take(command: str, isolate_tests: bool) -> Optional[object]:
-    """The sandbox started for ``command`` with these settings (the caller closes it), or None."""
-    isolate, sandbox = _started.pop(command, (None, None))
-    if sandbox is not None and isolate != isolate_tests:
+def take(isolate_tests: bool) -> Optional[Any]:
+    """The sandbox started for ``score`` with these settings (the caller closes it), or None."""
+    global _pending
+    started, _pending = _pending, None
+    if started is None:
+        return None
+    isolate, sandbox = started
+    if isolate != isolate_tests:
         sandbox.close()
         return None
     return sandbox
 
 
 def discard() -> None:
-    """Close what no command took."""
-    while _started:
-        _started.popitem()[1][1].close()
+    """Close what the command did not take."""
+    global _pending
+    if _pending is not None:
+        _pending[1].close()
+        _pending = None

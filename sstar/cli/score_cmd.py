@@ -54,7 +54,7 @@ def score(
 
     from .early import take
 
-    sandbox = take("score", isolate_tests)  # started before the command line was parsed
+    sandbox = take(isolate_tests)  # started before the command line was parsed
     if sandbox is None:
         sandbox = LocalSandbox(isolate_tests=isolate_tests)
         sandbox.warm_up()  # the workers start while the rest is imported and the data read

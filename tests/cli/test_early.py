@@ -29,8 +29,8 @@ def workers_of(pid: int) -> list[int]:
 
 def test_a_score_command_gets_a_started_sandbox_that_serves_tests():
     early.start_for(["-v", "score", "--generations", "g.jsonl", "--dataset", "d.jsonl"])
-    sandbox = early.take("score", False)
-    assert sandbox is not None and early.take("score", False) is None  # taken once
+    sandbox = early.take(False)
+    assert sandbox is not None and early.take(False) is None  # taken once
     try:
         assert sandbox.run(ExecRequest(code="print(6 * 7)")).stdout == b"42\n"
     finally:
@@ -40,17 +40,17 @@ def test_a_score_command_gets_a_started_sandbox_that_serves_tests():
 def test_no_sandbox_for_help_or_other_commands():
     for argv in (["score", "--help"], ["solve", "p.json"], ["--help"], []):
         early.start_for(argv)
-        assert early.take("score", False) is None
+        assert early.take(False) is None
 
 
 def test_other_settings_or_no_taker_close_it():
     early.start_for(["score", "--isolate-tests"])
-    started = early._started["score"][1]
-    assert early.take("score", False) is None and started._closed  # the command wants another sandbox
+    started = early._pending[1]
+    assert early.take(False) is None and started._closed  # the command wants another sandbox
     early.start_for(["score"])
-    started = early._started["score"][1]
+    started = early._pending[1]
     early.discard()
-    assert started._closed and not early._started
+    assert started._closed and early._pending is None
 
 
 def test_a_score_command_that_fails_early_leaves_no_worker(tmp_path):

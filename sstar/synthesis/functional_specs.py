@@ -111,10 +111,10 @@ def build_specs(problem: Problem) -> list[ArgSpec]:
         spec.extras["base"] = min((v for v in ends if isinstance(v, int)), default=spec.lo)
         specs.append(spec)
     _alias_sizes(specs, bounds)
-    for name in (lambda shapes: shapes.distinct | shapes.permutation)(shapes_of(problem, specs)):
-        for spec in specs:  # distinct strings: a few tokens drawn again and again would break it
-            if spec.name == name:
-                spec.extras.pop("words", None)
+    shapes = shapes_of(problem, specs)
+    for spec in specs:  # distinct strings: a few tokens drawn again and again would break it
+        if spec.name in shapes.distinct | shapes.permutation:
+            spec.extras.pop("words", None)
     return specs
 
 

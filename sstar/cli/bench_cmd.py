@@ -12,19 +12,8 @@ import typer
 from ..pipeline.config import SelectionMethod
 from .common import (ConfigFileOption, JudgeBaseUrlOption, JudgeModelOption, SetOption, StopOption, TemperatureOption,
                      TopPOption, build_config, fail, stderr_console)
+from .datasets_opts import DATASET_HELP, selection_from
 from .output import is_terminal
-
-DATASET_HELP = "A .jsonl file, the folder of test.jsonl ... test6.jsonl, or hf[:REVISION] to read them from the hub."
-
-
-def selection_from(release, start_date, end_date, difficulty, platform, limit):
-    from ..datasets.livecodebench import Selection
-
-    try:
-        return Selection(release=release, start_date=start_date, end_date=end_date, difficulty=tuple(difficulty or ()),
-                         platform=tuple(platform or ()), limit=limit)
-    except ValueError as exc:
-        fail(str(exc))
 
 
 def bench(

@@ -1,39 +1,16 @@
-"""Helpers shared by the commands: consoles, the bad-input exit, and the options solve, select and bench share."""
+"""Helpers shared by the commands: the options solve, select and bench share (and, from ``console``, the consoles
+and the bad-input exit)."""
 
 from __future__ import annotations
 
 import json
 from pathlib import Path
-from typing import Annotated, Any, List, NoReturn, Optional
+from typing import Annotated, Any, List, Optional
 
 import typer
-from rich.console import Console
-from rich.markup import escape
 
 from ..pipeline.config import SStarConfig
-
-EXIT_BAD_INPUT = 2
-
-
-def stderr_console() -> Console:
-    """Styled on a terminal; off one (a log file, a pipe), plain lines never wrapped at 80 columns."""
-    import sys
-
-    if sys.stderr.isatty():
-        return Console(stderr=True)
-    return Console(stderr=True, soft_wrap=True, no_color=True, width=10_000)
-
-
-def print_error(message: str) -> None:
-    """One line on stderr, never wrapped whatever the terminal's width, brackets shown as they are."""
-    one_line = " ".join(str(message).split())
-    stderr_console().print(f"[bold red]error:[/] {escape(one_line)}", highlight=False, markup=True, soft_wrap=True)
-
-
-def fail(message: str, code: int = EXIT_BAD_INPUT) -> NoReturn:
-    """Print one clear line to stderr and exit (2: bad input)."""
-    print_error(message)
-    raise typer.Exit(code)
+from .console import EXIT_BAD_INPUT, fail, print_error, stderr_console  # noqa: F401 - used by the commands
 
 
 def read_program(path: str) -> str:

@@ -7,8 +7,8 @@ from typing import List, Optional
 
 import typer
 
-from .bench_cmd import DATASET_HELP, selection_from
-from .common import fail, stderr_console
+from .console import fail, stderr_console
+from .datasets_opts import DATASET_HELP, selection_from
 from .output import say, table
 
 

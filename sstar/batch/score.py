@@ -10,8 +10,10 @@ A run with failed problems is refused unless they are explicitly counted as wron
 
 from __future__ import annotations
 
+import bisect
 import hashlib
 import json
+import math
 import random
 from collections import defaultdict
 from concurrent.futures import ThreadPoolExecutor
@@ -69,6 +71,14 @@ def bootstrap_ci(values: Sequence[float], resamples: int = 2000, seed: int = 0) 
     if not values:
         return [0.0, 0.0]
     rng, n = random.Random(seed), len(values)
+    binary = all(v == 0.0 or v == 1.0 for v in values)
+    means = _binary_means(sum(values), n, resamples, rng) if binary else _resampled_means(values, resamples, rng)
+    means.sort()
+    return [round(means[int(0.025 * resamples)], 4), round(means[int(0.975 * resamples) - 1], 4)]
+
+
+def _resampled_means(values: Sequence[float], resamples: int, rng: random.Random) -> list[float]:
+    n = len(values)
     bits, draw = n.bit_length(), rng.getrandbits
     means = []
     for _ in range(resamples):
@@ -80,8 +90,24 @@ def bootstrap_ci(values: Sequence[float], resamples: int = 2000, seed: int = 0) 
                 index = draw(bits)
             total += values[index]
         means.append(total / n)
-    means.sort()
-    return [round(means[int(0.025 * resamples)], 4), round(means[int(0.975 * resamples) - 1], 4)]
+    return means
+
+
+def _binary_means(ones: float, n: int, resamples: int, rng: random.Random) -> list[float]:
+    """Resampled means of ``n`` values that are all 0 or 1, ``ones`` of them 1. A resample's count of ones is
+    Binomial(n, ones / n), the same distribution as drawing ``n`` values with replacement: one uniform draw a
+    resample through the binomial CDF (log-space, so thousands of problems neither overflow nor underflow)
+    instead of ``n`` -- pass@1 of one sample a problem, the usual case, is binary."""
+    p = ones / n
+    if p in (0.0, 1.0):
+        return [p] * resamples
+    log_p, log_q, top = math.log(p), math.log1p(-p), math.lgamma(n + 1)
+    cdf, total = [], 0.0
+    for k in range(n + 1):
+        total += math.exp(top - math.lgamma(k + 1) - math.lgamma(n - k + 1) + k * log_p + (n - k) * log_q)
+        cdf.append(total)
+    cdf[-1] = math.inf  # every draw lands somewhere, whatever the rounding of the sum
+    return [bisect.bisect_right(cdf, rng.random()) / n for _ in range(resamples)]
 
 
 def breakdown(rows: list[dict], key: str) -> dict:

@@ -27,11 +27,11 @@ app = typer.Typer(
 def _root(verbose: bool = typer.Option(False, "--verbose", "-v", help="Log debug details to stderr.")) -> None:
     import sys
 
-    from rich.logging import RichHandler
-
-    from .console import stderr_console
-
     if sys.stderr.isatty():
+        from rich.logging import RichHandler  # (rich's import, ~30 ms, only where it is used)
+
+        from .console import stderr_console
+
         handler: logging.Handler = RichHandler(console=stderr_console(), show_time=False, show_path=False)
         handler.setFormatter(logging.Formatter("%(message)s"))
     else:  # a log file or a pipe: plain, timestamped lines that grep and tail read

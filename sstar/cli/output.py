@@ -1,11 +1,16 @@
-"""Output that scripts can read: rich tables and styling on a terminal, plain unwrapped lines otherwise."""
+"""Output that scripts can read: rich tables and styling on a terminal, plain unwrapped lines otherwise.
+
+rich (~30 ms to import) is imported where it is used: a command whose output goes to a file or a pipe and
+carries no markup never needs it.
+"""
 
 from __future__ import annotations
 
 import sys
-from typing import Sequence
+from typing import TYPE_CHECKING, Sequence
 
-from rich.console import Console
+if TYPE_CHECKING:
+    from rich.console import Console
 
 
 def is_terminal(stream) -> bool:
@@ -15,8 +20,10 @@ def is_terminal(stream) -> bool:
         return False
 
 
-def stdout_console() -> Console:
+def stdout_console() -> "Console":
     """Styled on a terminal; off one, no colour, no markup codes and no wrapping at 80 columns."""
+    from rich.console import Console
+
     if is_terminal(sys.stdout):
         return Console()
     return Console(soft_wrap=True, no_color=True, highlight=False, emoji=False, width=10_000)
@@ -24,12 +31,17 @@ def stdout_console() -> Console:
 
 def say(text: str) -> None:
     """One line of result on stdout (rich markup allowed; stripped off a terminal)."""
+    if "[" not in text and not is_terminal(sys.stdout):  # nothing for rich to strip: written as it is
+        sys.stdout.write(text + "\n")
+        sys.stdout.flush()
+        return
     stdout_console().print(text, highlight=False)
 
 
 def table(title: str, header: Sequence[str], rows: Sequence[Sequence[str]]) -> None:
     """A rich table on a terminal; else the title, then tab-separated lines (header first)."""
     if is_terminal(sys.stdout):
+        from rich.console import Console
         from rich.table import Table
 
         t = Table(title=title)

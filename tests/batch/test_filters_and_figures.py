@@ -72,6 +72,26 @@ def test_bootstrap_interval_brackets_the_mean_and_is_reproducible():
     lo, hi = bootstrap_ci(values)
     assert lo < 0.3 < hi and hi - lo < 0.25 and bootstrap_ci(values) == [lo, hi]
     assert bootstrap_ci([1.0] * 5) == [1.0, 1.0]
+    assert bootstrap_ci([0.0] * 5) == [0.0, 0.0]
+
+
+def test_bootstrap_of_binary_values_matches_resampling_them():
+    """0/1 values (one sample a problem) take the binomial shortcut: its resampled means must have the
+    distribution that drawing the values with replacement gives (quantiles within sampling error)."""
+    import random
+
+    from sstar.batch.score import _binary_means, _resampled_means
+
+    for n, ones in ((40, 13), (300, 250), (7, 1)):
+        values = [1.0] * ones + [0.0] * (n - ones)
+        fast = sorted(_binary_means(float(ones), n, 4000, random.Random(1)))
+        slow = sorted(_resampled_means(values, 4000, random.Random(2)))
+        for q in (0.025, 0.25, 0.5, 0.75, 0.975):
+            assert abs(fast[int(q * 4000)] - slow[int(q * 4000)]) <= max(2.0 / n, 0.02), (n, ones, q)
+        assert abs(sum(fast) / 4000 - ones / n) < 0.01
+    # 3000 problems: no overflow or underflow in the binomial's terms
+    lo, hi = bootstrap_ci([1.0] * 900 + [0.0] * 2100)
+    assert lo < 0.3 < hi and hi - lo < 0.05
 
 
 SUMMARY = {"problems": 40, "selection": "sstar",

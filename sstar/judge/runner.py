@@ -23,9 +23,10 @@ def _memory_exhausted(result: ExecResult, limits: Limits) -> bool:
     # The last stderr line counts only for a program that failed by itself: one that logs the
     # word "MemoryError" and exits 0, or is then killed for time, did not run out of memory.
     failed = result.exit_code not in (0, None) and not (result.timed_out or result.cpu_exceeded)
-    tail = [line for line in result.stderr.strip().splitlines() if line.strip()]
-    if failed and tail and (tail[-1].startswith("MemoryError") or "Cannot allocate memory" in tail[-1]):
-        return True
+    if failed and result.stderr:  # (stderr is read only then: most tests pass and write none)
+        tail = [line for line in result.stderr.strip().splitlines() if line.strip()]
+        if tail and (tail[-1].startswith("MemoryError") or "Cannot allocate memory" in tail[-1]):
+            return True
     # Killed without a time-out while at its memory ceiling: the kernel's OOM killer.
     return result.signal == signals.SIGKILL and not (result.timed_out or result.cpu_exceeded) \
         and result.max_rss_mb >= 0.9 * limits.memory_mb

@@ -70,3 +70,25 @@ def test_a_worker_of_another_protocol_version_is_refused():
 def test_the_live_worker_speaks_this_version(sandbox):
     sandbox.start()
     assert sandbox._idle.queue[0].hello["protocol"] == wire.PROTOCOL_VERSION
+
+
+def test_a_reply_becomes_a_complete_result():
+    """``to_result`` fills the frozen ExecResult in place: every field must be set, as the constructor would."""
+    import base64
+    import dataclasses
+
+    from sstar.sandbox.protocol import ExecResult, ExecStatus, to_result
+
+    reply = {"exit_code": 3, "signal": 9, "timed_out": True, "cpu_exceeded": True, "output_exceeded": True,
+             "memory_exceeded": True, "cpu_s": 0.25, "wall_s": 0.5, "max_rss_kb": 2048,
+             "stdout_b64": base64.b64encode(b"\xff out").decode(), "stderr": "err", "exception": "ValueError",
+             "result": "[1]"}
+    result = to_result(reply)
+    assert set(vars(result)) == {f.name for f in dataclasses.fields(ExecResult)}
+    assert result == ExecResult(status=ExecStatus.COMPLETED, exit_code=3, signal=9, timed_out=True, cpu_exceeded=True,
+                                output_exceeded=True, memory_exceeded=True, exception="ValueError", result_json="[1]",
+                                stdout=b"\xff out", stderr="err", cpu_s=0.25, wall_s=0.5, max_rss_mb=2.0)
+    assert to_result({"exit_code": 0}) == ExecResult(status=ExecStatus.COMPLETED, exit_code=0)
+    with pytest.raises(dataclasses.FrozenInstanceError):
+        result.exit_code = 0  # still frozen
+    assert to_result({"infra": "gone"}).status is ExecStatus.INFRA_ERROR

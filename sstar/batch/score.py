@@ -52,10 +52,13 @@ class Grader:
         return self._memo[key]
 
     def prefetch(self, pairs: Iterable[tuple[str, Optional[str]]]) -> None:
-        """Grade these (question id, program) pairs now, as many at once as the sandbox has workers."""
+        """Grade these (question id, program) pairs now, as many at once as the sandbox has workers.
+
+        Twice as many callers as workers: while one waits on its program's tests, another has the next
+        program's order ready, so that a worker that finishes never waits on this process."""
         todo = {(qid, code) for qid, code in pairs if code and qid in self.problems}
         workers = max(1, int(getattr(self.sandbox, "size", 1) or 1))
-        with ThreadPoolExecutor(max_workers=workers) as pool:
+        with ThreadPoolExecutor(max_workers=2 * workers) as pool:
             list(pool.map(lambda pair: self.passes(*pair), sorted(todo)))
 
 

@@ -40,14 +40,17 @@ def run_program(pool: "WorkerPool", requests: Sequence[ExecRequest], stop_after_
     failures, last, completed = 0, "", False
     while len(results) < len(requests) and failures < 2:
         rest = requests[len(results):]
+        # The order is made before a worker is taken, and the reply read after it is given back: a worker
+        # never waits on this process's share of the work (with more callers than workers, as grading has,
+        # the next program's order is ready the moment a worker is free).
+        msg = {"op": wire.OP_BATCH, "code": first.code, "mode": first.mode.value, "func_name": first.func_name,
+               "limits": first.limits.to_wire(), "stop_after_failure": stop_after_failure,
+               "tests": [{"stdin": r.stdin, "args": list(r.args)} for r in rest]}
         try:
             worker = pool._acquire()
         except SandboxStartError as exc:
             last = str(exc)
             break
-        msg = {"op": wire.OP_BATCH, "code": first.code, "mode": first.mode.value, "func_name": first.func_name,
-               "limits": first.limits.to_wire(), "stop_after_failure": stop_after_failure,
-               "tests": [{"stdin": r.stdin, "args": list(r.args)} for r in rest]}
         try:
             worker.send(msg)
             # The worker enforces each test's limits; this deadline only catches a wedged worker.
@@ -59,16 +62,19 @@ def run_program(pool: "WorkerPool", requests: Sequence[ExecRequest], stop_after_
             pool._release(None)
             failures += 1
             continue
-        got = [to_result(r) for r in reply.get("results", [])][: len(rest)]
-        results += got
-        if reply.get("infra"):
-            last = str(reply["infra"])
+        infra = reply.get("infra")
+        if infra:
+            last = str(infra)
             log.warning("sandbox worker %d reported a failure (%s); replacing it", worker.index, last)
             worker.kill()
             pool._release(None)
+        else:
+            pool._release(worker)
+        got = [to_result(r) for r in reply.get("results", [])][: len(rest)]
+        results += got
+        if infra:
             failures += 0 if got else 1
             continue
-        pool._release(worker)
         completed = True
         break
     if len(results) < len(requests) and not completed:

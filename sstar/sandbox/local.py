@@ -20,7 +20,6 @@ from dataclasses import dataclass, replace
 
 from .cgroups import reap_stale, remove_worker, worker_cgroup_name
 from .isolation import Isolation, available, base_interpreter, compile_guest, worker_argv, worker_source
-from .guest import wire
 from .kernel_report import kernel_info, kernel_warnings
 from .pool import FramedWorker, SandboxStartError, WorkerDied, WorkerPool
 from .protocol import SandboxInfo
@@ -126,10 +125,10 @@ class _Worker(FramedWorker):
             remove_worker(self.cgroup_name)  # a worker that exits cleanly removes its own
 
     def close(self) -> None:
+        self.request_exit()
         try:
-            self.send({"op": wire.OP_EXIT})
             self.proc.wait(timeout=2)
-        except (WorkerDied, subprocess.TimeoutExpired):
+        except subprocess.TimeoutExpired:
             pass
         self.kill()
 

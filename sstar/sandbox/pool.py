@@ -87,11 +87,19 @@ class FramedWorker:
     def kill(self) -> None:
         raise NotImplementedError
 
+    exit_requested = False
+
+    def request_exit(self) -> None:
+        """Ask the worker to clean up and exit, without waiting (``close`` then waits)."""
+        if not self.exit_requested:
+            self.exit_requested = True
+            try:
+                self.send({"op": wire.OP_EXIT})
+            except WorkerDied:
+                pass
+
     def close(self) -> None:
-        try:
-            self.send({"op": wire.OP_EXIT})
-        except WorkerDied:
-            pass
+        self.request_exit()
         self.kill()
 
 
@@ -180,11 +188,16 @@ class WorkerPool:
             self._closed = True
         for thread in self._warming:
             thread.join()
+        workers = []
         while True:
             try:
-                self._idle.get_nowait().close()
+                workers.append(self._idle.get_nowait())
             except queue.Empty:
                 break
+        for worker in workers:  # all told first: their clean-ups (standby, cgroups) overlap instead of queueing
+            worker.request_exit()
+        for worker in workers:
+            worker.close()
 
     def _spawn(self) -> FramedWorker:
         raise NotImplementedError

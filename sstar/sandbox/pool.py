@@ -1,4 +1,4 @@
-"""What every worker-based sandbox shares: the framed channel, the pool, retries.
+"""What every worker-based sandbox shares: the pool and its retries (the framed channel: ``channel.py``).
 
 A backend supplies ``_spawn`` (a started worker: a process here, a container
 there) and ``info``; the pool admits as many tests at once as it has workers,
@@ -12,95 +12,20 @@ import contextlib
 import logging
 import queue
 import threading
-import time
 from concurrent.futures import ThreadPoolExecutor
 from typing import Sequence
 
 from . import batching
+from .channel import READY_TIMEOUT_S, FramedWorker, WorkerDied  # noqa: F401 - importable from here, as before
 from .guest import wire
 from .kernel_report import kernel_info, kernel_warnings  # noqa: F401 - also importable from here, as before
 from .protocol import ExecRequest, ExecResult, ExecStatus, SandboxInfo, to_result
 
 log = logging.getLogger(__name__)
-READY_TIMEOUT_S = 30.0
 
 
 class SandboxStartError(RuntimeError):
     """No worker could be started: a problem with the machine, not with a program."""
-
-
-class WorkerDied(RuntimeError):
-    pass
-
-
-class FramedWorker:
-    """Length-prefixed JSON over some byte stream; subclasses move the bytes."""
-
-    index = 0
-    runs = 0
-    hello: dict = {}
-
-    def _write(self, data: bytes) -> None:
-        raise NotImplementedError
-
-    def _read_some(self, n: int, timeout: float) -> bytes:
-        """Up to ``n`` bytes; b"" at end of stream; WorkerDied on time-out."""
-        raise NotImplementedError
-
-    def describe_exit(self) -> str:
-        return "no message"
-
-    def send(self, msg: dict) -> None:
-        try:
-            self._write(wire.frame(msg))
-        except OSError as exc:
-            raise WorkerDied(f"worker {self.index} is gone ({exc})") from exc
-
-    def _read(self, n: int, deadline: float) -> bytes:
-        chunks, got = [], 0
-        while got < n:
-            left = deadline - time.monotonic()
-            if left <= 0:
-                raise WorkerDied(f"worker {self.index} did not answer in time")
-            chunk = self._read_some(n - got, left)
-            if not chunk:
-                raise WorkerDied(f"worker {self.index} closed its channel: {self.describe_exit()}")
-            chunks.append(chunk)
-            got += len(chunk)
-        return b"".join(chunks)
-
-    def recv(self, timeout: float) -> dict:
-        deadline = time.monotonic() + timeout
-        (length,) = wire.HEADER.unpack(self._read(wire.HEADER.size, deadline))
-        return wire.unframe(self._read(length, deadline))
-
-    def greet(self) -> None:
-        self.hello = self.recv(READY_TIMEOUT_S)
-        if self.hello.get("fatal"):
-            self.kill()
-            raise WorkerDied(self.hello["fatal"])
-        if self.hello.get("protocol") != wire.PROTOCOL_VERSION:
-            self.kill()
-            raise WorkerDied(f"the sandbox worker speaks protocol {self.hello.get('protocol')}, this harness "
-                             f"{wire.PROTOCOL_VERSION}: rebuild the sandbox image (sstar sandbox build --force)")
-
-    def kill(self) -> None:
-        raise NotImplementedError
-
-    exit_requested = False
-
-    def request_exit(self) -> None:
-        """Ask the worker to clean up and exit, without waiting (``close`` then waits)."""
-        if not self.exit_requested:
-            self.exit_requested = True
-            try:
-                self.send({"op": wire.OP_EXIT})
-            except WorkerDied:
-                pass
-
-    def close(self) -> None:
-        self.request_exit()
-        self.kill()
 
 
 class WorkerPool:

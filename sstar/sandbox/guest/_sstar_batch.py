@@ -22,22 +22,12 @@ from __future__ import annotations
 
 import json
 import os
-import resource
 import sys
+from resource import RLIM_INFINITY, RLIMIT_CPU, RUSAGE_CHILDREN, RUSAGE_SELF, getrusage, setrlimit
 
 from _sstar_child import CLEAR_REFS, apply_limits, execute
-from _sstar_fresh import STDOUT, FreshState
+from _sstar_fresh import STDOUT, FreshState, children
 from _sstar_os import _reap_zombies as _reap
-
-
-def _cpu() -> float:
-    return _usage()[0]
-
-
-def _usage() -> tuple[float, int]:
-    """The CPU of this process and its reaped children (seconds), and this process's peak resident size (kB)."""
-    me, kids = resource.getrusage(resource.RUSAGE_SELF), resource.getrusage(resource.RUSAGE_CHILDREN)
-    return me.ru_utime + me.ru_stime + kids.ru_utime + kids.ru_stime, me.ru_maxrss
 
 
 def _join_threads() -> None:
@@ -92,7 +82,11 @@ def serve_tests(msg: dict, stdin_path: str, work_dir: str, shm_dir: str | None,
     state = FreshState(work_dir, shm_dir, len(msg["code"]), (args_fd,) if args_fd >= 0 else (),
                        tmpfs=msg.get("tmpfs_dirs"), clear_refs=CLEAR_REFS[0])
     clear_refs = state.proc["clear_refs"]
-    os.write(3, b'{"ready":%r}\n' % _cpu())
+    self_usage, kids_usage = getrusage(RUSAGE_SELF), getrusage(RUSAGE_CHILDREN)
+    # The CPU of the children this process has reaped: it moves only when one is reaped, so each test's
+    # count from the last one's (nothing but the check in between, which reaps none).
+    kids_cpu = kids_usage.ru_utime + kids_usage.ru_stime
+    os.write(3, b'{"ready":%r}\n' % (self_usage.ru_utime + self_usage.ru_stime + kids_cpu))
     compiled: list = [None]
     import time
 
@@ -109,30 +103,37 @@ def serve_tests(msg: dict, stdin_path: str, work_dir: str, shm_dir: str | None,
             at = args_at[index]
             msg["args"] = json.loads(os.pread(args_fd, args_at[index + 1] - at, at))
         state.restore(fresh)
+        reset = False
         if clear_refs >= 0:
             try:  # "5" resets the peak resident size (VmHWM): each test's own peak
                 os.write(clear_refs, b"5")
-                # getrusage's peak must have come down with it (to about the memory now); if a thread's exit
-                # left an older peak in the process's record, it cannot, and /proc/self/status is read instead.
-                if resource.getrusage(resource.RUSAGE_SELF).ru_maxrss > rss_kb + 4096:
-                    state.peak_from_status = True
+                reset = True
             except OSError:
                 pass
-        cpu0 = _cpu()
+        self_usage = getrusage(RUSAGE_SELF)
+        # getrusage's peak must have come down with the reset (to about the memory now); if a thread's exit
+        # left an older peak in the process's record, it cannot, and /proc/self/status is read instead.
+        if reset and not state.peak_from_status and self_usage.ru_maxrss > rss_kb + 4096:
+            state.use_status_peak()
+        cpu0 = self_usage.ru_utime + self_usage.ru_stime + kids_cpu
         # The kernel's own backstop for this test's CPU (the worker watches the whole cgroup every 20 ms).
-        resource.setrlimit(resource.RLIMIT_CPU, (int(cpu0) + cpu_limit + 1, resource.RLIM_INFINITY))
+        setrlimit(RLIMIT_CPU, (int(cpu0) + cpu_limit + 1, RLIM_INFINITY))
         if index == first:  # later tests' starts ride on the previous test's end line: one write, one wake-up less
             os.write(3, b'{"start":%d}\n' % index)
         started = time.monotonic()
-        exit_status = execute(msg, compiled, _join_threads)
-        if state.children():  # (zombies included: with none, no wait4 call is needed)
-            _reap()
+        lines: list = []  # the program's result line: sent with the end line, one write for both
+        exit_status = execute(msg, compiled, _join_threads, lines)
         wall = time.monotonic() - started
-        cpu, peak = _usage()
-        cpu -= cpu0
-        _drop_module()
-        facts = state.facts(peak)  # after the module's teardown, which may run the program's finalizers
-        why = state.left_behind(facts)
+        _drop_module()  # (its teardown may run the program's finalizers: before everything checked below)
+        kids = children()
+        if kids:  # (a zombie or a running one: only then a wait4 call)
+            _reap()
+            kids = children()
+        self_usage, kids_usage = getrusage(RUSAGE_SELF), getrusage(RUSAGE_CHILDREN)
+        kids_cpu = kids_usage.ru_utime + kids_usage.ru_stime
+        cpu = self_usage.ru_utime + self_usage.ru_stime + kids_cpu - cpu0
+        facts = state.facts(self_usage.ru_maxrss)
+        why = state.left_behind(facts, kids)
         rss_kb = facts.get(b"VmRSS:", 1 << 40)
         drawn = os.urandom(32)  # after the test: this test's marker, the next test's seed
         nonce, fresh = (b"" if why else drawn[:16].hex().encode()), drawn[16:]
@@ -141,8 +142,9 @@ def serve_tests(msg: dict, stdin_path: str, work_dir: str, shm_dir: str | None,
             _write_all(1, marker)
             _write_all(2, marker)
         # The end line, formatted by hand (json.dumps costs more than the rest of it); ``why`` is free text.
-        os.write(3, b'{"end":%d,"exit":%d,"cpu":%.6f,"wall":%.6f,"rss_kb":%d,"retire":%s,"nonce":"%s"}\n' % (
+        lines.append(b'{"end":%d,"exit":%d,"cpu":%.6f,"wall":%.6f,"rss_kb":%d,"retire":%s,"nonce":"%s"}\n' % (
             index, exit_status, cpu, wall, facts[b"VmHWM:"], json.dumps(why).encode() if why else b'""', nonce))
+        _write_all(3, b"".join(lines))
         if why or (msg.get("stop_after_failure") and exit_status != 0):
             os._exit(0)
     os._exit(0)

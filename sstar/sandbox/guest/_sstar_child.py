@@ -212,20 +212,37 @@ def _run_program(msg: dict) -> None:  # pragma: no cover - child only
     os._exit(execute(msg, [None]))
 
 
-def execute(msg: dict, compiled: list, join_threads=None) -> int:  # pragma: no cover - child only
+def execute(msg: dict, compiled: list, join_threads=None, lines: list | None = None,
+            flush: bool = True) -> int:  # pragma: no cover - child only
     """Run the program once on the test in ``msg``; its exit status (what the process would exit with).
 
     ``compiled[0]``: the code object, compiled here on first use (under the test's limits) and kept
     for the next tests of a batch. ``join_threads``: how to wait for the program's threads
-    (default: as a fresh interpreter does at exit).
+    (default: as a fresh interpreter does at exit). ``lines``: where the result lines go, for the caller
+    to send (a batch sends them with the test's end line); None: written at once on descriptor 3.
+    ``flush``: flush the standard streams as the interpreter's exit does (False: the caller does, with
+    ``flush_streams``).
     """
     memory_report = b'{"exception":"MemoryError"}\n'
 
+    def send(line: bytes) -> None:
+        if lines is not None:
+            try:
+                lines.append(line)
+                return
+            except MemoryError:  # (written now, then: still before the end line)
+                pass
+        try:
+            os.write(3, line)
+        except OSError:
+            pass
+
     def report(obj: dict) -> None:
         try:
-            os.write(3, json.dumps(obj).encode() + b"\n")
-        except (OSError, ValueError, TypeError, MemoryError):
-            pass
+            line = json.dumps(obj).encode() + b"\n"
+        except (ValueError, TypeError, MemoryError):
+            return
+        send(line)
 
     sys.argv = ["solution.py"]
     sys.setrecursionlimit(50000)
@@ -244,7 +261,7 @@ def execute(msg: dict, compiled: list, join_threads=None) -> int:  # pragma: no 
             compiled[0] = compile(msg["code"], "<solution>", "exec")
         exec(compiled[0], namespace)
         if functional:
-            args = [json.loads(line) for line in msg.get("args", [])]
+            args = [loads(line) for line in msg.get("args", [])]
             name = msg["func_name"]
             solution = namespace.get("Solution")
             if isinstance(solution, type):
@@ -260,7 +277,7 @@ def execute(msg: dict, compiled: list, join_threads=None) -> int:  # pragma: no 
                 report({"exception": "UnserializableResult", "message": str(exc)[:300]})
                 exit_code = 1
             else:
-                report({"result": text})
+                send(b'{"result": %s}\n' % _quote(text).encode())  # what json.dumps({"result": text}) makes
     except SystemExit as exc:
         code = exc.code
         if code is None:
@@ -271,10 +288,7 @@ def execute(msg: dict, compiled: list, join_threads=None) -> int:  # pragma: no 
             print(code, file=sys.stderr)
             exit_code = 1
     except MemoryError:
-        try:
-            os.write(3, memory_report)
-        except OSError:
-            pass
+        send(memory_report)
         exit_code = 1
     except BaseException as exc:  # noqa: BLE001 - any error the program raises
         import traceback
@@ -294,6 +308,11 @@ def execute(msg: dict, compiled: list, join_threads=None) -> int:  # pragma: no 
         atexit._run_exitfuncs()
     except BaseException:  # noqa: BLE001
         pass
+    return flush_streams(exit_code) if flush else exit_code
+
+
+def flush_streams(exit_code: int) -> int:  # pragma: no cover - child only
+    """Flush the standard streams as the interpreter's exit does; the exit status after it."""
     for stream in (sys.stdout, sys.stderr):
         try:
             stream.flush()
@@ -311,5 +330,35 @@ def _to_jsonable(value):
     raise TypeError(f"{type(value).__name__} is not JSON serializable")
 
 
-_encode = json.JSONEncoder(default=_to_jsonable).encode
-"""``json.dumps(value, default=_to_jsonable)``, with the encoder made once (by the worker), not per test."""
+_encode_any = json.JSONEncoder(default=_to_jsonable).encode
+_quote = json.encoder.encode_basestring_ascii
+_scan = json.decoder.JSONDecoder().scan_once
+
+
+def _encode(value) -> str:
+    """``json.dumps(value, default=_to_jsonable)``, with the encoder made once (by the worker), not per test; a
+    plain int, bool, None or string without the encoder's set-up (which costs more than a test's own work)."""
+    kind = type(value)
+    if kind is int:
+        return int.__repr__(value)  # (what the encoder writes; over 4300 digits, the same ValueError)
+    if kind is str:
+        return _quote(value)
+    if kind is bool or value is None:
+        return "true" if value is True else "false" if value is False else "null"
+    return _encode_any(value)
+
+
+def loads(data: str | bytes):
+    """``json.loads(data)``: a complete JSON text is read by the decoder's own scanner at once, anything else
+    (surrounding whitespace, another encoding, an error) by ``json.loads`` itself: the same result or error."""
+    text = data
+    if isinstance(data, bytes):
+        try:
+            text = data.decode("utf-8", "surrogatepass")
+        except UnicodeDecodeError:
+            return json.loads(data)
+    try:
+        value, end = _scan(text, 0)
+    except (StopIteration, ValueError, RecursionError):
+        return json.loads(data)
+    return value if end == len(text) else json.loads(data)

@@ -20,12 +20,13 @@ is cut at the marker written after it on stdout and stderr.
 
 from __future__ import annotations
 
-import json
+import io
 import os
 import sys
+import threading
 from resource import RLIM_INFINITY, RLIMIT_CPU, RUSAGE_CHILDREN, RUSAGE_SELF, getrusage, setrlimit
 
-from _sstar_child import CLEAR_REFS, apply_limits, execute
+from _sstar_child import CLEAR_REFS, _quote, apply_limits, execute, flush_streams, loads
 from _sstar_fresh import STDOUT, FreshState, children
 from _sstar_os import _reap_zombies as _reap
 
@@ -33,21 +34,40 @@ from _sstar_os import _reap_zombies as _reap
 def _join_threads() -> None:
     """Wait for the program's non-daemon threads, as a fresh interpreter does at exit (without
     ``threading._shutdown``, which would forbid threads in the next tests)."""
-    import threading
-
+    if threading.active_count() == 1:
+        return
     for thread in threading.enumerate():
         if thread is not threading.main_thread() and not thread.daemon:
             thread.join()
+
+
+class _Sink:
+    """Where the standard streams point while a test's module is dropped: a process of its own ends without
+    running the finalizers that run then (``__del__`` methods), so whatever they print goes nowhere."""
+
+    def write(self, text: str) -> int:
+        return len(text)
+
+    def flush(self) -> None:
+        pass
+
+
+_SINK = _Sink()
 
 
 def _drop_module() -> None:
     """The test's module goes, and what it holds goes now: its functions keep its namespace alive in a
     cycle, so a file object it opened on descriptor 0 (``open(0)``) would otherwise be collected, and
     close that descriptor, in the middle of a later test."""
-    for name in ("__sstar_solution__", "__main__"):
-        module = sys.modules.pop(name, None)
-        if module is not None:
-            module.__dict__.clear()
+    out, err = sys.stdout, sys.stderr
+    sys.stdout = sys.stderr = _SINK
+    try:
+        for name in ("__sstar_solution__", "__main__"):
+            module = sys.modules.pop(name, None)
+            if module is not None:
+                module.__dict__.clear()
+    finally:
+        sys.stdout, sys.stderr = out, err
 
 
 def input_path(stdin_path: str, index: int, kind: str = "in") -> str:
@@ -59,6 +79,28 @@ def _write_all(fd: int, data: bytes) -> None:
     view = memoryview(data)
     while view:
         view = view[os.write(fd, view):]
+
+
+def _end_output(exit_status: int, marker: bytes, state: FreshState) -> tuple[int, bool]:
+    """The test's last output, flushed as the interpreter's exit flushes it, and the marker after it on stdout and
+    stderr (``marker``: none where the test left something behind); the exit status after the flush, and whether
+    the marker surely followed the output. Where the program's own ``sys.stdout`` is intact, the marker goes into
+    it and leaves with its last output: one write, and one wake-up of the worker, less a test."""
+    merged = False
+    out = sys.stdout
+    if marker and out is state.stdout and out.encoding == state.stdout_encoding:  # (the marker is ASCII)
+        try:
+            io.TextIOWrapper.write(out, marker.decode("ascii"))
+            merged = True
+        except Exception:  # noqa: BLE001 - detached, closed: written on the descriptor below
+            pass
+    status = flush_streams(exit_status)
+    if marker:
+        if not merged:
+            _write_all(1, marker)
+        _write_all(2, marker)
+    # A failed flush may have left the marker behind in the buffer: then it is not trusted to follow the output.
+    return status, not (merged and status != exit_status)
 
 
 def serve_tests(msg: dict, stdin_path: str, work_dir: str, shm_dir: str | None,
@@ -73,6 +115,7 @@ def serve_tests(msg: dict, stdin_path: str, work_dir: str, shm_dir: str | None,
     apply_limits(msg["limits"], base_vm, None)
     cpu_limit = int(float(msg["limits"]["cpu_s"])) + 1
     functional = msg.get("mode") == "functional"
+    stop_after_failure = bool(msg.get("stop_after_failure"))
     STDOUT[0] = sys.stdout
     for name in ("__sstar_solution__", "__main__"):
         sys.modules.pop(name, None)
@@ -83,8 +126,8 @@ def serve_tests(msg: dict, stdin_path: str, work_dir: str, shm_dir: str | None,
                        tmpfs=msg.get("tmpfs_dirs"), clear_refs=CLEAR_REFS[0])
     clear_refs = state.proc["clear_refs"]
     self_usage, kids_usage = getrusage(RUSAGE_SELF), getrusage(RUSAGE_CHILDREN)
-    # The CPU of the children this process has reaped: it moves only when one is reaped, so each test's
-    # count from the last one's (nothing but the check in between, which reaps none).
+    # The CPU of the children this process reaped moves only when one is reaped: each test's count starts from
+    # the last one's end (nothing in between reaps).
     kids_cpu = kids_usage.ru_utime + kids_usage.ru_stime
     os.write(3, b'{"ready":%r}\n' % (self_usage.ru_utime + self_usage.ru_stime + kids_cpu))
     compiled: list = [None]
@@ -93,7 +136,7 @@ def serve_tests(msg: dict, stdin_path: str, work_dir: str, shm_dir: str | None,
     first = int(msg["index"])
     empty = str(msg["empty_stdin"])
     fresh = os.urandom(16)  # the first test's seed; later ones are drawn with the previous test's marker
-    rss_kb = state.facts(0).get(b"VmRSS:", 1 << 40)  # the memory now, to check each reset of the peak against
+    rss_kb = state.facts().get(b"VmRSS:", 1 << 40)  # the memory now, to check each reset of the peak against
     for index in range(first, int(msg["count"])):
         fd = os.open(input_path(stdin_path, 0, "empty") if empty[index] == "1" else input_path(stdin_path, index),
                      os.O_RDONLY)
@@ -101,7 +144,7 @@ def serve_tests(msg: dict, stdin_path: str, work_dir: str, shm_dir: str | None,
         os.close(fd)
         if functional:
             at = args_at[index]
-            msg["args"] = json.loads(os.pread(args_fd, args_at[index + 1] - at, at))
+            msg["args"] = loads(os.pread(args_fd, args_at[index + 1] - at, at))
         state.restore(fresh)
         reset = False
         if clear_refs >= 0:
@@ -122,29 +165,30 @@ def serve_tests(msg: dict, stdin_path: str, work_dir: str, shm_dir: str | None,
             os.write(3, b'{"start":%d}\n' % index)
         started = time.monotonic()
         lines: list = []  # the program's result line: sent with the end line, one write for both
-        exit_status = execute(msg, compiled, _join_threads, lines)
+        exit_status = execute(msg, compiled, _join_threads, lines, flush=False)
         wall = time.monotonic() - started
         _drop_module()  # (its teardown may run the program's finalizers: before everything checked below)
         kids = children()
         if kids:  # (a zombie or a running one: only then a wait4 call)
             _reap()
             kids = children()
-        self_usage, kids_usage = getrusage(RUSAGE_SELF), getrusage(RUSAGE_CHILDREN)
-        kids_cpu = kids_usage.ru_utime + kids_usage.ru_stime
-        cpu = self_usage.ru_utime + self_usage.ru_stime + kids_cpu - cpu0
-        facts = state.facts(self_usage.ru_maxrss)
+        facts = state.facts()
         why = state.left_behind(facts, kids)
-        rss_kb = facts.get(b"VmRSS:", 1 << 40)
         drawn = os.urandom(32)  # after the test: this test's marker, the next test's seed
         nonce, fresh = (b"" if why else drawn[:16].hex().encode()), drawn[16:]
-        if nonce:  # (with a replaced descriptor, the worker takes everything up to this process's end)
-            marker = b"\0sstar-end-" + nonce + b"\0"
-            _write_all(1, marker)
-            _write_all(2, marker)
+        # (with a replaced descriptor, no marker: the worker takes everything up to this process's end)
+        exit_status, followed = _end_output(exit_status, b"\0sstar-end-" + nonce + b"\0" if nonce else b"", state)
+        if not followed:
+            why = "the standard output could not be flushed"
+        self_usage, kids_usage = getrusage(RUSAGE_SELF), getrusage(RUSAGE_CHILDREN)  # (the last flush included)
+        kids_cpu = kids_usage.ru_utime + kids_usage.ru_stime
+        cpu = self_usage.ru_utime + self_usage.ru_stime + kids_cpu - cpu0
+        rss_kb = facts.get(b"VmRSS:", 1 << 40)
         # The end line, formatted by hand (json.dumps costs more than the rest of it); ``why`` is free text.
         lines.append(b'{"end":%d,"exit":%d,"cpu":%.6f,"wall":%.6f,"rss_kb":%d,"retire":%s,"nonce":"%s"}\n' % (
-            index, exit_status, cpu, wall, facts[b"VmHWM:"], json.dumps(why).encode() if why else b'""', nonce))
+            index, exit_status, cpu, wall, facts.get(b"VmHWM:") or self_usage.ru_maxrss,
+            _quote(why).encode() if why else b'""', nonce))
         _write_all(3, b"".join(lines))
-        if why or (msg.get("stop_after_failure") and exit_status != 0):
+        if why or (stop_after_failure and exit_status != 0):
             os._exit(0)
     os._exit(0)

@@ -98,7 +98,9 @@ def _end_output(exit_status: int, marker: bytes, state: FreshState) -> tuple[int
     if marker:
         if not merged:
             _write_all(1, marker)
-        _write_all(2, marker)
+        written = os.write(2, marker)  # (whole, into a pipe: it is under PIPE_BUF)
+        if written < len(marker):
+            _write_all(2, marker[written:])
     # A failed flush may have left the marker behind in the buffer: then it is not trusted to follow the output.
     return status, not (merged and status != exit_status)
 
@@ -136,7 +138,9 @@ def serve_tests(msg: dict, stdin_path: str, work_dir: str, shm_dir: str | None,
     first = int(msg["index"])
     empty = str(msg["empty_stdin"])
     fresh = os.urandom(16)  # the first test's seed; later ones are drawn with the previous test's marker
-    rss_kb = state.facts().get(b"VmRSS:", 1 << 40)  # the memory now, to check each reset of the peak against
+    facts = state.facts()
+    rss_kb = facts.get(b"VmRSS:", 1 << 40)  # the memory now, to check each reset of the peak against
+    reaped = facts.get(b"reaped")
     for index in range(first, int(msg["count"])):
         fd = os.open(input_path(stdin_path, 0, "empty") if empty[index] == "1" else input_path(stdin_path, index),
                      os.O_RDONLY)
@@ -180,8 +184,11 @@ def serve_tests(msg: dict, stdin_path: str, work_dir: str, shm_dir: str | None,
         exit_status, followed = _end_output(exit_status, b"\0sstar-end-" + nonce + b"\0" if nonce else b"", state)
         if not followed:
             why = "the standard output could not be flushed"
-        self_usage, kids_usage = getrusage(RUSAGE_SELF), getrusage(RUSAGE_CHILDREN)  # (the last flush included)
-        kids_cpu = kids_usage.ru_utime + kids_usage.ru_stime
+        self_usage = getrusage(RUSAGE_SELF)  # (the last flush included)
+        if reaped is None or facts.get(b"reaped") != reaped:  # (a child was reaped: by this process or the test)
+            kids_usage = getrusage(RUSAGE_CHILDREN)
+            kids_cpu = kids_usage.ru_utime + kids_usage.ru_stime
+            reaped = facts.get(b"reaped")
         cpu = self_usage.ru_utime + self_usage.ru_stime + kids_cpu - cpu0
         rss_kb = facts.get(b"VmRSS:", 1 << 40)
         # The end line, formatted by hand (json.dumps costs more than the rest of it); ``why`` is free text.

@@ -251,7 +251,7 @@ def execute(msg: dict, compiled: list, join_threads=None, lines: list | None = N
     # A real module, registered in sys.modules, so that pickle (multiprocessing) finds its functions.
     module = types.ModuleType("__sstar_solution__" if functional else "__main__")
     namespace = module.__dict__
-    namespace.update({"__name__": module.__name__, "__file__": "solution.py"})
+    namespace["__file__"] = "solution.py"  # (__name__ is the module's already)
     builtins.stdin, builtins.stdout, builtins.stderr = sys.stdin, sys.stdout, sys.stderr  # from sys import *
     sys.modules[module.__name__] = module
     exit_code = 0

@@ -30,6 +30,14 @@ STREAMS = ("stdin", "stdout", "stderr", "__stdin__", "__stdout__", "__stderr__")
 PAGE = os.sysconf("SC_PAGE_SIZE")
 WALL = 0x40000000  # __WALL: waitid sees children whatever signal they were made to send at their exit
 NO_TIMER = (0.0, 0.0)
+# From /proc/self/stat (its fields after the command, from field 3, split once), what the kernel keeps for the
+# process that a test could change and the next would see, all read with the facts: the process group, session
+# and terminal (5-8), nice (19), RLIMIT_RSS (25), the signals pending, blocked, ignored and caught (31-34, the
+# standard ones), the real-time priority and the scheduling policy (40, 41).
+KERNEL_STATE = operator.itemgetter(2, 3, 4, 5, 16, 22, 28, 29, 30, 31, 37, 38)
+# The children's faults and CPU (11, 13, 16, 17) are counted only as each is reaped (by anyone): where they did
+# not move, the CPU of the reaped children did not either.
+REAPED = operator.itemgetter(8, 10, 13, 14)
 STDOUT: list = [None]  # the program's sys.stdout, as made when the process was confined
 
 
@@ -98,7 +106,10 @@ class FreshState:
         import decimal
 
         self.work_dir, self.shm_dir = work_dir, shm_dir
+        import random
+
         self.decimal = decimal.getcontext().copy()
+        self.set_decimal, self.reseed = decimal.setcontext, random.seed  # (the originals, looked up once)
         self.int_digits = sys.get_int_max_str_digits() if hasattr(sys, "get_int_max_str_digits") else None
         builtins.stdin, builtins.stdout, builtins.stderr = sys.stdin, sys.stdout, sys.stderr  # (as restore() does)
         self.stdout = STDOUT[0] if STDOUT[0] is not None else sys.stdout
@@ -141,6 +152,7 @@ class FreshState:
             self.proc["stat"] = -1
         self.sys = (list(sys.path), list(sys.meta_path), list(sys.path_hooks), sys.excepthook, sys.displayhook)
         self.pgrp = os.getpgrp()
+        self.kernel = self._kernel_state()
         self.dirs = tuple(d for d in (work_dir, shm_dir) if d)
         # Where the scratch directories are tmpfs mounts (the sandbox's own, as root), one stat a test tells
         # whether they are empty; elsewhere they are listed.
@@ -194,14 +206,20 @@ class FreshState:
         except (OSError, ValueError, IndexError):
             return {} if peak_kb is None else {b"VmHWM:": peak_kb}
 
-    def _from_stat(self, peak_kb: int | None) -> dict[bytes, int]:
+    def _from_stat(self, peak_kb: int | None) -> dict:
         # After the command's closing parenthesis: field 3 (state) first; threads 20, vsize 23 (bytes), rss 24 (pages).
-        fields = os.pread(self.proc["stat"], 1024, 0).rsplit(b")", 1)[1].split(None, 22)
+        fields = os.pread(self.proc["stat"], 1024, 0).rsplit(b")", 1)[1].split(None, 39)
         facts = {b"VmSize:": int(fields[20]) // 1024, b"VmRSS:": int(fields[21]) * PAGE // 1024,
-                 b"Threads:": int(fields[17])}
+                 b"Threads:": int(fields[17]), b"kernel": KERNEL_STATE(fields), b"reaped": REAPED(fields)}
         if peak_kb is not None:
             facts[b"VmHWM:"] = peak_kb
         return facts
+
+    def _kernel_state(self) -> tuple | None:
+        """``KERNEL_STATE`` now, where the facts came from /proc/self/status (or None: no /proc/self/stat)."""
+        if self.proc["stat"] < 0:
+            return None
+        return KERNEL_STATE(os.pread(self.proc["stat"], 1024, 0).rsplit(b")", 1)[1].split(None, 39))
 
     def _dir_facts(self) -> list[tuple[int, int, int, int, int]]:
         return [(st.st_size, st.st_mode, st.st_uid, st.st_dev, st.st_ino) for st in map(os.fstat, self.dir_fds)]
@@ -211,17 +229,15 @@ class FreshState:
         reseeds itself from the system; 16 bytes make the draws as unpredictable at half the cost of 2.5 kB).
         A generator the last test did not touch (neither drawn from nor seeded) is as fresh as a new one: its
         draws were never seen."""
-        import decimal
-        import random
-
         if self.random_view is None or self.random_view() != self.random_seen:
-            random.seed(int.from_bytes(seed, "little"))
+            self.reseed(int.from_bytes(seed, "little"))
             if self.random_view is not None:
                 self.random_seen = self.random_view()
-        decimal.setcontext(self.decimal.copy())
+        self.set_decimal(self.decimal.copy())
         if self.int_digits is not None:
             sys.set_int_max_str_digits(self.int_digits)
-        # As io.open(0, "rb", closefd=False) makes it, less its isatty() call (a file is no terminal).
+        # As io.open(0, "rb", closefd=False) makes it, less its isatty() call (a file is no terminal). (Each test
+        # its own raw file object too: the last test's wrapper, collected, closes the one it holds.)
         raw = io.FileIO(0, "rb", closefd=False)
         sys.stdin = sys.__stdin__ = self.stdin = io.TextIOWrapper(
             io.BufferedReader(raw, raw._blksize if raw._blksize > 1 else io.DEFAULT_BUFFER_SIZE),
@@ -269,8 +285,11 @@ class FreshState:
             return "descriptors were opened, closed or replaced"
         if list(map(resource.getrlimit, LIMITS)) != self.limits:
             return "resource limits were changed"
-        if os.environ._data != self.environ or os.getpgrp() != self.pgrp or os.getcwd() != self.work_dir:
-            return "the environment, process group or directory was changed"
+        kernel = facts.get(b"kernel") or self._kernel_state()
+        if kernel != self.kernel if kernel is not None else os.getpgrp() != self.pgrp:
+            return "the process group, signal mask, signal dispositions, priority or scheduling was changed"
+        if os.environ._data != self.environ or os.getcwd() != self.work_dir:
+            return "the environment or directory was changed"
         path, meta_path, path_hooks, excepthook, displayhook = self.sys
         if sys.path != path or sys.meta_path != meta_path or sys.path_hooks != path_hooks \
                 or sys.excepthook is not excepthook or sys.displayhook is not displayhook \

@@ -26,9 +26,10 @@ import sys
 import threading
 from resource import RLIM_INFINITY, RLIMIT_CPU, RUSAGE_CHILDREN, RUSAGE_SELF, getrusage, setrlimit
 
-from _sstar_child import CLEAR_REFS, _quote, apply_limits, execute, flush_streams, loads
+from _sstar_child import CLEAR_REFS, apply_limits
 from _sstar_fresh import STDOUT, FreshState, children
 from _sstar_os import _reap_zombies as _reap
+from _sstar_run import execute, flush_streams, loads, quote
 
 
 def _join_threads() -> None:
@@ -194,7 +195,7 @@ def serve_tests(msg: dict, stdin_path: str, work_dir: str, shm_dir: str | None,
         # The end line, formatted by hand (json.dumps costs more than the rest of it); ``why`` is free text.
         lines.append(b'{"end":%d,"exit":%d,"cpu":%.6f,"wall":%.6f,"rss_kb":%d,"retire":%s,"nonce":"%s"}\n' % (
             index, exit_status, cpu, wall, facts.get(b"VmHWM:") or self_usage.ru_maxrss,
-            _quote(why).encode() if why else b'""', nonce))
+            quote(why).encode() if why else b'""', nonce))
         try:
             _write_all(3, b"".join(lines))
         except OSError:  # the test closed or replaced it: the worker judges the test by how the process ends

@@ -1,9 +1,11 @@
 """What a fresh process starts from, and the check after each test of a batch (``_sstar_batch``) that nothing
 is left behind that the next test could see (``FreshState``). Standard library only.
 
-A trivial test costs about 0.1 ms of CPU in all, so every check here is written to be cheap: counters read
-with ``pread`` from ``/proc`` files opened once, builtins compared through the dict's version tag, signal
-handlers through ``_signal`` (``signal.getsignal`` converts each to an enum in Python).
+A trivial test costs well under 0.1 ms of CPU in all, so every check here is written to be cheap: counters read
+with ``pread`` from ``/proc`` files opened once (``_sstar_procfacts``; one read of /proc/self/stat gives the
+threads, the memory and what the kernel keeps for the process: group, signal mask and dispositions, priority),
+the descriptor table by its count and each descriptor's identity (``_sstar_fds``), builtins compared through the
+dict's version tag, signal handlers through ``_signal`` (``signal.getsignal`` converts each to an enum in Python).
 """
 
 from __future__ import annotations
@@ -19,7 +21,9 @@ import signal
 import sys
 
 from _sstar_fds import FdTable
-from _sstar_views import VIEWS, ipc_counter
+from _sstar_procfacts import (KERNEL_STATE, _agree, _size_counts_entries, stat_facts, stat_fields, statm, status,
+                              sysv_objects)
+from _sstar_views import VIEWS
 
 MEMORY_SLACK = 16 << 20  # bytes a process may keep after a test before it is replaced
 SIGNALS = (signal.SIGINT, signal.SIGTERM, signal.SIGALRM, signal.SIGCHLD, signal.SIGPIPE, signal.SIGXFSZ,
@@ -27,72 +31,9 @@ SIGNALS = (signal.SIGINT, signal.SIGTERM, signal.SIGALRM, signal.SIGCHLD, signal
 LIMITS = (resource.RLIMIT_AS, resource.RLIMIT_FSIZE, resource.RLIMIT_NOFILE, resource.RLIMIT_NPROC,
           resource.RLIMIT_CORE, resource.RLIMIT_STACK)
 STREAMS = ("stdin", "stdout", "stderr", "__stdin__", "__stdout__", "__stderr__")
-PAGE = os.sysconf("SC_PAGE_SIZE")
 WALL = 0x40000000  # __WALL: waitid sees children whatever signal they were made to send at their exit
 NO_TIMER = (0.0, 0.0)
-# From /proc/self/stat (its fields after the command, from field 3, split once), what the kernel keeps for the
-# process that a test could change and the next would see, all read with the facts: the process group, session
-# and terminal (5-8), nice (19), RLIMIT_RSS (25), the signals pending, blocked, ignored and caught (31-34, the
-# standard ones), the real-time priority and the scheduling policy (40, 41).
-KERNEL_STATE = operator.itemgetter(2, 3, 4, 5, 16, 22, 28, 29, 30, 31, 37, 38)
-# The children's faults and CPU (11, 13, 16, 17) are counted only as each is reaped (by anyone): where they did
-# not move, the CPU of the reaped children did not either.
-REAPED = operator.itemgetter(8, 10, 13, 14)
 STDOUT: list = [None]  # the program's sys.stdout, as made when the process was confined
-
-
-def statm() -> tuple[int, int]:
-    """The process's virtual and resident size now, in bytes."""
-    with open("/proc/self/statm", "rb") as f:
-        data = f.read()
-    size, resident = data.split()[:2]
-    return int(size) * PAGE, int(resident) * PAGE
-
-
-def status(fd: int) -> dict[bytes, int]:
-    """This test's peak resident size (VmHWM), the threads now, and the memory now (VmSize, VmRSS), in kB:
-    one read of /proc/self/status (``fd``)."""
-    try:
-        data = os.pread(fd, 4096, 0)
-        fields = {}
-        for key in (b"VmHWM:", b"VmSize:", b"VmRSS:", b"Threads:"):
-            at = data.index(key) + len(key)
-            fields[key] = int(data[at: data.index(b"\n", at)].split()[0])
-        return fields
-    except (OSError, ValueError, IndexError):
-        return {b"VmHWM:": resource.getrusage(resource.RUSAGE_SELF).ru_maxrss}
-
-
-def sysv_objects() -> int:
-    """SysV shared memory segments, semaphore sets and message queues in this IPC namespace (three calls)."""
-    count = VIEWS.get("ipc")
-    if count is None:  # (not prepared by a worker: made here, once)
-        count = VIEWS["ipc"] = ipc_counter()
-    return count()
-
-
-def _size_counts_entries(path: str) -> bool:
-    """Whether ``path``'s size tells how many entries it holds (tmpfs adds 20 bytes an entry): tried with a
-    file made and removed while it is empty."""
-    probe = os.path.join(path, ".sstar-size-probe")
-    try:
-        if os.listdir(path):
-            return False
-        empty = os.stat(path).st_size
-        os.close(os.open(probe, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600))
-        try:
-            one = os.stat(path).st_size
-        finally:
-            os.unlink(probe)
-        return one != empty and os.stat(path).st_size == empty and not os.listdir(path)
-    except OSError:
-        return False
-
-
-def _agree(from_stat: dict[bytes, int], from_status: dict[bytes, int]) -> bool:
-    """The two files read alike (the memory may move by a few pages between the reads)."""
-    return from_stat[b"Threads:"] == from_status.get(b"Threads:") and all(
-        abs(from_stat[k] - from_status.get(k, -1 << 40)) < 1024 for k in (b"VmSize:", b"VmRSS:"))
 
 
 class FreshState:
@@ -207,19 +148,11 @@ class FreshState:
             return {} if peak_kb is None else {b"VmHWM:": peak_kb}
 
     def _from_stat(self, peak_kb: int | None) -> dict:
-        # After the command's closing parenthesis: field 3 (state) first; threads 20, vsize 23 (bytes), rss 24 (pages).
-        fields = os.pread(self.proc["stat"], 1024, 0).rsplit(b")", 1)[1].split(None, 39)
-        facts = {b"VmSize:": int(fields[20]) // 1024, b"VmRSS:": int(fields[21]) * PAGE // 1024,
-                 b"Threads:": int(fields[17]), b"kernel": KERNEL_STATE(fields), b"reaped": REAPED(fields)}
-        if peak_kb is not None:
-            facts[b"VmHWM:"] = peak_kb
-        return facts
+        return stat_facts(self.proc["stat"], peak_kb)
 
     def _kernel_state(self) -> tuple | None:
         """``KERNEL_STATE`` now, where the facts came from /proc/self/status (or None: no /proc/self/stat)."""
-        if self.proc["stat"] < 0:
-            return None
-        return KERNEL_STATE(os.pread(self.proc["stat"], 1024, 0).rsplit(b")", 1)[1].split(None, 39))
+        return None if self.proc["stat"] < 0 else KERNEL_STATE(stat_fields(self.proc["stat"]))
 
     def _dir_facts(self) -> list[tuple[int, int, int, int, int]]:
         return [(st.st_size, st.st_mode, st.st_uid, st.st_dev, st.st_ino) for st in map(os.fstat, self.dir_fds)]

@@ -1,7 +1,8 @@
 """Two counters read in place, in C memory, by a batch's process after each test (see ``_sstar_fresh``): the
 builtins dict's version tag and the ``random`` generator's position. Each reader is checked against what the
 interpreter itself reports before it is trusted, by the worker before it forks (``prepare``); where the check
-fails (another interpreter or layout), ``_sstar_fresh`` compares values instead. Standard library only."""
+fails (another interpreter or layout), ``_sstar_fresh`` compares values instead. Also made here, once: the
+counter of SysV IPC objects (three libc calls through ctypes). Standard library only."""
 
 from __future__ import annotations
 

@@ -82,6 +82,19 @@ def _write_all(fd: int, data: bytes) -> None:
         view = view[os.write(fd, view):]
 
 
+def _still_empty(empty_file: tuple[int, int] | None) -> bool:
+    """Whether descriptor 0 is the batch's empty input still, inheritable (as ``dup2`` leaves it): then the next
+    test without input has it as it would anew (an empty, read-only file reads the same from any position, with
+    any flags), without an open, a dup2 and a close."""
+    if empty_file is None:
+        return False
+    try:
+        st = os.fstat(0)
+        return (st.st_dev, st.st_ino) == empty_file and os.get_inheritable(0)
+    except OSError:
+        return False
+
+
 def _end_output(exit_status: int, marker: bytes, state: FreshState) -> tuple[int, bool]:
     """The test's last output, flushed as the interpreter's exit flushes it, and the marker after it on stdout and
     stderr (``marker``: none where the test left something behind); the exit status after the flush, and whether
@@ -142,11 +155,16 @@ def serve_tests(msg: dict, stdin_path: str, work_dir: str, shm_dir: str | None,
     facts = state.facts()
     rss_kb = facts.get(b"VmRSS:", 1 << 40)  # the memory now, to check each reset of the peak against
     reaped = facts.get(b"reaped")
+    empty_file = None  # (device, inode) of the batch's empty input, once on descriptor 0
     for index in range(first, int(msg["count"])):
-        fd = os.open(input_path(stdin_path, 0, "empty") if empty[index] == "1" else input_path(stdin_path, index),
-                     os.O_RDONLY)
-        os.dup2(fd, 0)
-        os.close(fd)
+        if empty[index] != "1" or not _still_empty(empty_file):
+            fd = os.open(input_path(stdin_path, 0, "empty") if empty[index] == "1" else input_path(stdin_path, index),
+                         os.O_RDONLY)
+            os.dup2(fd, 0)
+            os.close(fd)
+            if empty[index] == "1":
+                st = os.fstat(0)
+                empty_file = (st.st_dev, st.st_ino)
         if functional:
             at = args_at[index]
             msg["args"] = loads(os.pread(args_fd, args_at[index + 1] - at, at))
@@ -178,6 +196,13 @@ def serve_tests(msg: dict, stdin_path: str, work_dir: str, shm_dir: str | None,
             _reap()
             kids = children()
         facts = state.facts()
+        # The test's CPU and peak, before the checks (not the test's), less the last flush (under a buffer's worth).
+        self_usage = getrusage(RUSAGE_SELF)
+        if reaped is None or facts.get(b"reaped") != reaped:  # (a child was reaped: by this process or the test)
+            kids_usage = getrusage(RUSAGE_CHILDREN)
+            kids_cpu = kids_usage.ru_utime + kids_usage.ru_stime
+            reaped = facts.get(b"reaped")
+        cpu = self_usage.ru_utime + self_usage.ru_stime + kids_cpu - cpu0
         why = state.left_behind(facts, kids)
         drawn = os.urandom(32)  # after the test: this test's marker, the next test's seed
         nonce, fresh = (b"" if why else drawn[:16].hex().encode()), drawn[16:]
@@ -185,12 +210,6 @@ def serve_tests(msg: dict, stdin_path: str, work_dir: str, shm_dir: str | None,
         exit_status, followed = _end_output(exit_status, b"\0sstar-end-" + nonce + b"\0" if nonce else b"", state)
         if not followed:
             why = "the standard output could not be flushed"
-        self_usage = getrusage(RUSAGE_SELF)  # (the last flush included)
-        if reaped is None or facts.get(b"reaped") != reaped:  # (a child was reaped: by this process or the test)
-            kids_usage = getrusage(RUSAGE_CHILDREN)
-            kids_cpu = kids_usage.ru_utime + kids_usage.ru_stime
-            reaped = facts.get(b"reaped")
-        cpu = self_usage.ru_utime + self_usage.ru_stime + kids_cpu - cpu0
         rss_kb = facts.get(b"VmRSS:", 1 << 40)
         # The end line, formatted by hand (json.dumps costs more than the rest of it); ``why`` is free text.
         lines.append(b'{"end":%d,"exit":%d,"cpu":%.6f,"wall":%.6f,"rss_kb":%d,"retire":%s,"nonce":"%s"}\n' % (

@@ -91,14 +91,19 @@ if kind == "sigmask":
     signal.pthread_sigmask(signal.SIG_BLOCK, {signal.SIGUSR1})
 if kind == "nice":
     os.nice(3)
+if kind == "handler":
+    signal.signal(signal.SIGUSR1, lambda *a: None)
+if kind == "inthandler":  # one Python handler for another: the kernel sees no change
+    signal.signal(signal.SIGINT, lambda *a: None)
 print(n * 2, sorted([counter])[0], random.randint(0, 10**9),
       os.path.exists("left.txt") or os.path.exists("made") or hasattr(builtins, "leaked"), sys.getrecursionlimit() >= 1000,
-      len(signal.pthread_sigmask(signal.SIG_BLOCK, [])), os.nice(0), "\u00e9")
+      len(signal.pthread_sigmask(signal.SIG_BLOCK, [])) + sum(callable(signal.getsignal(s)) and signal.getsignal(s)
+      is not signal.default_int_handler for s in (signal.SIGUSR1, signal.SIGTERM, signal.SIGINT)), os.nice(0), "\u00e9")
 sys.stderr.write(f"note {n}\n")
 '''
 KINDS = ["ok", "crash", "raise", "segv", "loop", "sleep", "memory", "thread", "stdin", "builtin", "newbuiltin",
          "delbuiltin", "file", "mkdir", "alarm", "fd", "dup2", "child", "recursion", "exit", "swapstd", "closefds",
-         "fakestat", "reconfigure", "streamattr", "finalizer", "sigmask", "nice"]
+         "fakestat", "reconfigure", "streamattr", "finalizer", "sigmask", "nice", "handler", "inthandler"]
 
 
 def _requests():

@@ -68,6 +68,10 @@ class FreshState:
             if self.builtins_version is None else []
         self.builtin_values = self._builtin_values() if self.builtins_version is None else None
         self.signals = list(map(_signal.getsignal, SIGNALS))
+        # Where /proc/self/stat is read, the kernel's own record of which signals are caught or ignored covers
+        # every standard signal (``KERNEL_STATE``); only a signal with a Python handler already (SIGINT's) could
+        # have it replaced by another without the kernel seeing a change.
+        self.python_handled = [(sig, h) for sig, h in zip(SIGNALS, self.signals) if callable(h)]
         self.limits = list(map(resource.getrlimit, LIMITS))
         self.environ = dict(os.environ._data)  # the bytes behind os.environ: compared without decoding
         if clear_refs < 0:
@@ -209,7 +213,9 @@ class FreshState:
             now = self._builtin_values()
             if len(now) != len(self.builtin_values) or any(map(operator.is_not, now, self.builtin_values)):
                 return "a builtin was changed"
-        if any(map(operator.is_not, map(_signal.getsignal, SIGNALS), self.signals)):
+        kernel = facts.get(b"kernel") or self._kernel_state()
+        if any(_signal.getsignal(sig) is not handler for sig, handler in self.python_handled) if kernel is not None \
+                else any(map(operator.is_not, map(_signal.getsignal, SIGNALS), self.signals)):
             return "a signal handler was changed"
         getitimer = signal.getitimer
         if getitimer(0) != NO_TIMER or getitimer(1) != NO_TIMER or getitimer(2) != NO_TIMER:  # real, virtual, prof
@@ -218,7 +224,6 @@ class FreshState:
             return "descriptors were opened, closed or replaced"
         if list(map(resource.getrlimit, LIMITS)) != self.limits:
             return "resource limits were changed"
-        kernel = facts.get(b"kernel") or self._kernel_state()
         if kernel != self.kernel if kernel is not None else os.getpgrp() != self.pgrp:
             return "the process group, signal mask, signal dispositions, priority or scheduling was changed"
         if os.environ._data != self.environ or os.getcwd() != self.work_dir:

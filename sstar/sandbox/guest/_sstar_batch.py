@@ -71,6 +71,9 @@ def _drop_module() -> None:
         sys.stdout, sys.stderr = out, err
 
 
+ARGS_IN_MEMORY = 256 << 10  # bytes of a batch's arguments read whole at its start
+
+
 def input_path(stdin_path: str, index: int, kind: str = "in") -> str:
     """Where the worker puts a batch's test inputs (``in``: standard input, ``args``: functional arguments)."""
     return f"{stdin_path}-{kind}-{index}"
@@ -135,9 +138,15 @@ def serve_tests(msg: dict, stdin_path: str, work_dir: str, shm_dir: str | None,
     STDOUT[0] = sys.stdout
     for name in ("__sstar_solution__", "__main__"):
         sys.modules.pop(name, None)
-    # A functional batch's arguments: one file, each test's at its offset (``args_at``), read with one pread.
+    # A functional batch's arguments: one file, each test's at its offset (``args_at``), read with one pread; a
+    # small one (most) read whole now, and closed: no read a test, one descriptor less to check after each.
     args_fd = os.open(input_path(stdin_path, 0, "args"), os.O_RDONLY) if functional else -1
     args_at = msg.get("args_at") or []
+    args_all = None
+    if args_fd >= 0 and args_at and args_at[-1] <= ARGS_IN_MEMORY:
+        args_all = os.pread(args_fd, args_at[-1], 0)
+        os.close(args_fd)
+        args_fd = -1
     state = FreshState(work_dir, shm_dir, len(msg["code"]), (args_fd,) if args_fd >= 0 else (),
                        tmpfs=msg.get("tmpfs_dirs"), clear_refs=CLEAR_REFS[0])
     clear_refs = state.proc["clear_refs"]
@@ -167,7 +176,8 @@ def serve_tests(msg: dict, stdin_path: str, work_dir: str, shm_dir: str | None,
                 empty_file = (st.st_dev, st.st_ino)
         if functional:
             at = args_at[index]
-            msg["args"] = loads(os.pread(args_fd, args_at[index + 1] - at, at))
+            msg["args"] = loads(args_all[at:args_at[index + 1]] if args_all is not None else
+                                os.pread(args_fd, args_at[index + 1] - at, at))
         state.restore(fresh)
         reset = False
         if clear_refs >= 0:

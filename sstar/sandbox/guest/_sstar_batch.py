@@ -4,14 +4,16 @@ As LiveCodeBench's grader does, a program is compiled once and its tests run one
 the same process, each on its own input, with its own output capture, CPU, memory and exit status.
 Each test runs the compiled module afresh in a new namespace (what a fresh process would see), with
 the state a forked process starts from restored (random reseeded after a test that used it, decimal
-context, recursion and int-digit limits). After each test the process checks that nothing it cannot reset is left behind -- a live
-thread or child process, a replaced ``sys.stdin``/``stdout``/builtin, a signal handler, a pending
-alarm, an open descriptor, a file in the scratch directory, SysV IPC objects, changed limits or
-environment, memory the program kept -- and if anything is, the test still gets its verdict but the
-process ends: the remaining tests continue in a fresh, freshly confined one.
+context, recursion and int-digit limits). After each test the process checks that nothing it cannot
+reset is left behind -- a live thread or child process, a replaced or reconfigured ``sys.stdin``/
+``stdout``/builtin, a signal handler, disposition or blocked signal, a pending timer, a descriptor opened,
+closed or replaced, a file in the scratch directory, SysV IPC objects, changed limits, environment,
+process group or priority, memory the program kept -- and if anything is, the test still gets its
+verdict but the process ends: the remaining tests continue in a fresh, freshly confined one. What the
+program's finalizers print while its module is dropped goes nowhere, as in a process that just ends.
 
 Child to worker, one JSON line each on fd 3: ``{"ready": cpu}`` once, ``{"start": i}`` before the
-child's first test, then per test the program's own ``result``/``exception`` lines and ``{"end": i,
+child's first test, then per test the program's own ``result``/``exception`` lines (sent with the end line) and ``{"end": i,
 "exit": status, "cpu": s, "rss_kb": peak, "retire": why, "nonce": marker}``. An end line without
 ``retire`` also says that test ``i + 1`` (if any) starts now: the worker starts its clock there. Every
 input is in a file before the first test, so the child never waits for the worker; each test's output
@@ -147,8 +149,7 @@ def serve_tests(msg: dict, stdin_path: str, work_dir: str, shm_dir: str | None,
         args_all = os.pread(args_fd, args_at[-1], 0)
         os.close(args_fd)
         args_fd = -1
-    state = FreshState(work_dir, shm_dir, len(msg["code"]), (args_fd,) if args_fd >= 0 else (),
-                       tmpfs=msg.get("tmpfs_dirs"), clear_refs=CLEAR_REFS[0])
+    state = FreshState(work_dir, shm_dir, len(msg["code"]), tmpfs=msg.get("tmpfs_dirs"), clear_refs=CLEAR_REFS[0])
     clear_refs = state.proc["clear_refs"]
     self_usage, kids_usage = getrusage(RUSAGE_SELF), getrusage(RUSAGE_CHILDREN)
     # The CPU of the children this process reaped moves only when one is reaped: each test's count starts from

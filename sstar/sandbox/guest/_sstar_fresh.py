@@ -39,11 +39,12 @@ STDOUT: list = [None]  # the program's sys.stdout, as made when the process was 
 class FreshState:
     """What a fresh process starts from, taken before the first test and checked after each."""
 
-    def __init__(self, work_dir: str, shm_dir: str | None, code_len: int, keep_fds: tuple[int, ...] = (),
-                 tmpfs: bool | None = None, clear_refs: int = -1) -> None:
+    def __init__(self, work_dir: str, shm_dir: str | None, code_len: int, tmpfs: bool | None = None,
+                 clear_refs: int = -1) -> None:
         """``tmpfs``: the scratch directories are tmpfs mounts (None: unknown, found out with a probe).
         ``clear_refs``: the process's ``/proc/self/clear_refs``, opened while it could be (-1: opened here if
-        it still can be). ``keep_fds``: the batch's own descriptors (every descriptor open now is watched)."""
+        it still can be). Every descriptor open when it is made (the output pipes, the batch's own files) is
+        watched."""
         import decimal
 
         self.work_dir, self.shm_dir = work_dir, shm_dir

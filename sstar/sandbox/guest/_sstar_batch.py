@@ -102,24 +102,28 @@ def _still_empty(empty_file: tuple[int, int] | None) -> bool:
 
 def _end_output(exit_status: int, marker: bytes, state: FreshState) -> tuple[int, bool]:
     """The test's last output, flushed as the interpreter's exit flushes it, and the marker after it on stdout and
-    stderr (``marker``: none where the test left something behind); the exit status after the flush, and whether
-    the marker surely followed the output. Where the program's own ``sys.stdout`` is intact, the marker goes into
-    it and leaves with its last output: one write, and one wake-up of the worker, less a test."""
+    stderr; the exit status after the flush, and whether the marker surely followed the output. Where the program's
+    own ``sys.stdout`` is intact, the marker goes into it and leaves with its last output: one write, and one
+    wake-up of the worker, less a test."""
+    if not (state.fds.still(1) and state.fds.still(2)):  # (no marker where the worker would not find both)
+        return flush_streams(exit_status), False
     merged = False
     out = sys.stdout
-    if marker and out is state.stdout and out.encoding == state.stdout_encoding:  # (the marker is ASCII)
+    if out is state.stdout and out.encoding == state.stdout_encoding:  # (the marker is ASCII)
         try:
             io.TextIOWrapper.write(out, marker.decode("ascii"))
             merged = True
         except Exception:  # noqa: BLE001 - detached, closed: written on the descriptor below
             pass
     status = flush_streams(exit_status)
-    if marker:
+    try:
         if not merged:
             _write_all(1, marker)
         written = os.write(2, marker)  # (whole, into a pipe: it is under PIPE_BUF)
         if written < len(marker):
             _write_all(2, marker[written:])
+    except OSError:  # (a descriptor the test closed or broke)
+        return status, False
     # A failed flush may have left the marker behind in the buffer: then it is not trusted to follow the output.
     return status, not (merged and status != exit_status)
 
@@ -129,8 +133,9 @@ def serve_tests(msg: dict, stdin_path: str, work_dir: str, shm_dir: str | None,
     """Run tests ``index`` .. ``count - 1`` back to back, until done or this process is not clean.
 
     Every input is in a file already: no test waits for the worker. Each test's output ends with a marker
-    written after it, on stdout and stderr, made of random bytes drawn after the test (so no program can
-    know it): the worker cuts the streams there.
+    written after it, on stdout and stderr, made of random bytes drawn once the program returned (so it
+    cannot print it): the worker cuts the streams there. A test that leaves something behind ends the
+    process right after its end line: what its leftovers write after the marker is no test's.
     """
     os.chdir(work_dir)  # after the hand-over: the parent may have replaced the mount
     apply_limits(msg["limits"], base_vm, None)
@@ -201,26 +206,28 @@ def serve_tests(msg: dict, stdin_path: str, work_dir: str, shm_dir: str | None,
         lines: list = []  # the program's result line: sent with the end line, one write for both
         exit_status = execute(msg, compiled, _join_threads, lines, flush=False)
         wall = time.monotonic() - started
+        drawn = os.urandom(32)  # after the program returned: this test's marker, the next test's seed
+        nonce, fresh = drawn[:16].hex().encode(), drawn[16:]
+        # The last output and the marker after it, as the interpreter's exit would flush it: before the module
+        # goes (a replaced sys.stdout's flush may need the program's globals). Where descriptor 1 or 2 was
+        # replaced, no marker: the worker takes everything up to this process's end, which follows at once.
+        exit_status, followed = _end_output(exit_status, b"\0sstar-end-" + nonce + b"\0", state)
+        if not followed:
+            nonce = b""
         _drop_module()  # (its teardown may run the program's finalizers: before everything checked below)
         kids = children()
         if kids:  # (a zombie or a running one: only then a wait4 call)
             _reap()
             kids = children()
         facts = state.facts()
-        # The test's CPU and peak, before the checks (not the test's), less the last flush (under a buffer's worth).
+        # The test's CPU and peak, before the checks (not the test's).
         self_usage = getrusage(RUSAGE_SELF)
         if reaped is None or facts.get(b"reaped") != reaped:  # (a child was reaped: by this process or the test)
             kids_usage = getrusage(RUSAGE_CHILDREN)
             kids_cpu = kids_usage.ru_utime + kids_usage.ru_stime
             reaped = facts.get(b"reaped")
         cpu = self_usage.ru_utime + self_usage.ru_stime + kids_cpu - cpu0
-        why = state.left_behind(facts, kids)
-        drawn = os.urandom(32)  # after the test: this test's marker, the next test's seed
-        nonce, fresh = (b"" if why else drawn[:16].hex().encode()), drawn[16:]
-        # (with a replaced descriptor, no marker: the worker takes everything up to this process's end)
-        exit_status, followed = _end_output(exit_status, b"\0sstar-end-" + nonce + b"\0" if nonce else b"", state)
-        if not followed:
-            why = "the standard output could not be flushed"
+        why = state.left_behind(facts, kids) if followed else "the standard streams could not be marked"
         rss_kb = facts.get(b"VmRSS:", 1 << 40)
         # The end line, formatted by hand (json.dumps costs more than the rest of it); ``why`` is free text.
         lines.append(b'{"end":%d,"exit":%d,"cpu":%.6f,"wall":%.6f,"rss_kb":%d,"retire":%s,"nonce":"%s"}\n' % (

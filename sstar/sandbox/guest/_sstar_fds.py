@@ -77,6 +77,21 @@ class FdTable:
     def _ids(self) -> list[tuple[int, int]]:
         return [(st.st_dev, st.st_ino) for st in map(os.fstat, self.stat)]
 
+    def still(self, fd: int) -> bool:
+        """Whether ``fd`` is still the open file it was (one call; False for a descriptor not watched)."""
+        try:
+            if fd in self.pipes:
+                self.epoll.modify(fd, 0)
+                return True
+            if fd in self.tagged:
+                return fcntl.fcntl(fd, F_GETOWN_EX, NO_OWNER) == self.tags[self.tagged.index(fd)]
+            if fd in self.stat:
+                st = os.fstat(fd)
+                return (st.st_dev, st.st_ino) == self.ids[self.stat.index(fd)]
+        except OSError:
+            pass
+        return False
+
     def changed(self) -> bool:
         """Whether a descriptor other than 0 was opened, closed or replaced since the table was made."""
         try:

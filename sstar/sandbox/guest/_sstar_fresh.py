@@ -46,10 +46,9 @@ class FreshState:
         it still can be). Every descriptor open when it is made (the output pipes, the batch's own files) is
         watched."""
         import decimal
-
-        self.work_dir, self.shm_dir = work_dir, shm_dir
         import random
 
+        self.work_dir, self.shm_dir = work_dir, shm_dir
         self.decimal = decimal.getcontext().copy()
         self.set_decimal, self.reseed = decimal.setcontext, random.seed  # (the originals, looked up once)
         self.int_digits = sys.get_int_max_str_digits() if hasattr(sys, "get_int_max_str_digits") else None
@@ -87,7 +86,7 @@ class FreshState:
         self.proc = {"clear_refs": clear_refs, "stat": os.open("/proc/self/stat", os.O_RDONLY), "status": -1}
         # With clear_refs, getrusage's peak is the test's own too (both read the memory's high-water mark,
         # which "5" resets), until a thread's exit copies that mark into the process's record: then the
-        # batch loop sets this and the peak comes from /proc/self/status (VmHWM) instead.
+        # batch loop calls ``use_status_peak`` and the peak comes from /proc/self/status (VmHWM) instead.
         self.peak_from_status = False
         self.proc["status"] = os.open("/proc/self/status", os.O_RDONLY)
         if _agree(self._from_stat(0), status(self.proc["status"])):

@@ -57,12 +57,53 @@ if kind == "recursion":
     sys.setrecursionlimit(100)
 if kind == "exit":
     sys.exit(5)
+if kind == "swapstd":
+    saved = os.dup(1); os.dup2(2, 1); os.dup2(saved, 2); os.close(saved)
+if kind == "closefds":  # every descriptor but the standard ones closed, as many others opened
+    before = len(os.listdir("/proc/self/fd"))
+    os.closerange(3, 4096)
+    while len(os.listdir("/proc/self/fd")) < before:
+        os.open("/dev/null", os.O_RDONLY)
+if kind == "fakestat":
+    # A blocked signal hidden behind a snapshot of /proc/self/stat (taken before: none blocked) put on the
+    # descriptor the process reads that file from (none in a process of its own).
+    for fd in os.listdir("/proc/self/fd"):
+        try:
+            target = os.readlink(f"/proc/self/fd/{fd}")
+        except OSError:
+            continue
+        if target.endswith("/stat"):
+            fake = os.memfd_create("stat")
+            os.write(fake, os.pread(int(fd), 4096, 0))
+            os.dup2(fake, int(fd))
+            os.close(fake)
+    signal.pthread_sigmask(signal.SIG_BLOCK, {signal.SIGUSR2})
+if kind == "reconfigure":
+    sys.stdout.reconfigure(encoding="ascii", errors="strict")
+if kind == "streamattr":
+    sys.stdout.write = len
+if kind == "finalizer":
+    class Noisy:
+        def __del__(self):
+            print("finalized")
+    noisy = Noisy()
+if kind == "sigmask":
+    signal.pthread_sigmask(signal.SIG_BLOCK, {signal.SIGUSR1})
+if kind == "nice":
+    os.nice(3)
+if kind == "handler":
+    signal.signal(signal.SIGUSR1, lambda *a: None)
+if kind == "inthandler":  # one Python handler for another: the kernel sees no change
+    signal.signal(signal.SIGINT, lambda *a: None)
 print(n * 2, sorted([counter])[0], random.randint(0, 10**9),
-      os.path.exists("left.txt") or os.path.exists("made") or hasattr(builtins, "leaked"), sys.getrecursionlimit() >= 1000)
+      os.path.exists("left.txt") or os.path.exists("made") or hasattr(builtins, "leaked"), sys.getrecursionlimit() >= 1000,
+      len(signal.pthread_sigmask(signal.SIG_BLOCK, [])) + sum(callable(signal.getsignal(s)) and signal.getsignal(s)
+      is not signal.default_int_handler for s in (signal.SIGUSR1, signal.SIGTERM, signal.SIGINT)), os.nice(0), "\u00e9")
 sys.stderr.write(f"note {n}\n")
 '''
 KINDS = ["ok", "crash", "raise", "segv", "loop", "sleep", "memory", "thread", "stdin", "builtin", "newbuiltin",
-         "delbuiltin", "file", "mkdir", "alarm", "fd", "dup2", "child", "recursion", "exit"]
+         "delbuiltin", "file", "mkdir", "alarm", "fd", "dup2", "child", "recursion", "exit", "swapstd", "closefds",
+         "fakestat", "reconfigure", "streamattr", "finalizer", "sigmask", "nice", "handler", "inthandler"]
 
 
 def _requests():
@@ -77,8 +118,9 @@ def _facts(result):
     """What decides a verdict (the random draw aside: each worker has its own seed)."""
     verdict, _ = classify(result, LIMITS)
     words = result.stdout.decode(errors="replace").split()
+    last = result.stderr.strip().splitlines()[-1:]  # (swapstd: the printed line)
     return (verdict.value if verdict else "ran", result.exit_code, words[:2] + words[3:],
-            result.stderr.strip().splitlines()[-1:] if verdict is None else None)
+            [w for line in last for i, w in enumerate(line.split()) if i != 2] if verdict is None else None)
 
 
 @pytest.fixture(scope="module")
@@ -96,7 +138,8 @@ def _same_as_isolated(batched, isolated):
         assert _facts(a) == _facts(b), (request.stdin, _facts(a), _facts(b), a.stderr[-300:])
     honest = [a for r, a in zip(requests, got) if r.stdin.startswith("ok")]
     # Every test starts as a forked process would: module state, a reseeded generator, the scratch directory.
-    assert all(r.stdout.split()[1:2] + r.stdout.split()[3:] == [b"1", b"False", b"True"] for r in honest)
+    assert all(r.stdout.split()[1:2] + r.stdout.split()[3:] == [b"1", b"False", b"True", b"0", b"0", "\u00e9".encode()]
+               for r in honest)
     assert len({r.stdout.split()[2] for r in honest}) > len(honest) // 2
     return got
 

@@ -183,3 +183,52 @@ def test_the_peak_comes_from_getrusage_after_a_reset_and_from_status_once_that_i
                          stdin=subprocess.DEVNULL, preexec_fn=lambda: os.dup2(1, 3))
     assert out.returncode == 0, out.stderr
     assert out.stdout.split() == ["True", "True", "True"]
+
+
+# The descriptor table's check (guest/_sstar_fds.py), in a process of its own: a pipe (epoll), two regular files
+# (their owners), a directory (its count), each changed in turn -- and where the kernel's count is not trusted.
+FDS = r'''
+import os, sys
+sys.path.insert(0, sys.argv[1])
+import _sstar_fds
+r, w = os.pipe()
+a = os.open(sys.argv[2], os.O_RDONLY)
+b = os.open("/proc/self/stat", os.O_RDONLY)
+saved, keep_a, keep_b = os.dup(w), os.dup(a), os.dup(b)  # (to undo each change with: the same open files)
+table = _sstar_fds.FdTable()
+if sys.argv[3] == "listed":
+    table.count = None  # as where the size of /proc/self/fd counts nothing
+seen = [table.changed()]
+
+def check(change, undo):
+    change()
+    seen.append(table.changed())
+    undo()
+    seen.append(table.changed())
+
+def anew(fd):
+    other = os.open("/proc/self/stat", os.O_RDONLY)
+    os.dup2(other, fd)
+    os.close(other)
+
+check(lambda: os.dup2(r, w), lambda: os.dup2(saved, w))  # the pipe's write end replaced by its read end
+check(lambda: (os.dup2(b, a), os.dup2(keep_a, b)), lambda: (os.dup2(keep_a, a), os.dup2(keep_b, b)))  # swapped
+check(lambda: anew(a), lambda: os.dup2(keep_a, a))  # a file of the same kind, opened anew
+check(lambda: os.close(saved), lambda: os.dup2(w, saved))  # one closed
+extra = []
+check(lambda: extra.append(os.open("/dev/null", os.O_RDONLY)), lambda: os.close(extra.pop()))  # one more
+print(seen, table.count is not None or sys.argv[3] == "listed")
+'''
+
+
+@pytest.mark.parametrize("how", ["counted", "listed"])
+def test_the_descriptor_table_check_sees_every_change_and_only_changes(how, tmp_path):
+    import subprocess
+
+    script = tmp_path / "fds.py"
+    script.write_text(FDS)
+    out = subprocess.run([sys.executable, str(script), str(GUEST), str(script), how], capture_output=True, text=True,
+                         stdin=subprocess.DEVNULL)
+    assert out.returncode == 0, out.stderr
+    assert out.stdout.split("]")[0] + "]" == str([False] + [True, False] * 5)
+    assert out.stdout.split()[-1] == "True"  # (this kernel counts descriptors: the counted path was the one tried)

@@ -7,8 +7,6 @@ takes its input and limits and runs the program, reporting out of band on fd 3.
 
 from __future__ import annotations
 
-import atexit
-import builtins
 import ctypes
 import json
 import os
@@ -16,8 +14,6 @@ import resource
 import signal
 import struct
 import sys
-import threading
-import types
 
 from _sstar_os import PR_SET_NO_NEW_PRIVS, PR_SET_PDEATHSIG, _libc, prctl
 
@@ -209,107 +205,6 @@ def _prepare_streams() -> None:  # pragma: no cover - child only
 
 
 def _run_program(msg: dict) -> None:  # pragma: no cover - child only
+    from _sstar_run import execute
+
     os._exit(execute(msg, [None]))
-
-
-def execute(msg: dict, compiled: list, join_threads=None) -> int:  # pragma: no cover - child only
-    """Run the program once on the test in ``msg``; its exit status (what the process would exit with).
-
-    ``compiled[0]``: the code object, compiled here on first use (under the test's limits) and kept
-    for the next tests of a batch. ``join_threads``: how to wait for the program's threads
-    (default: as a fresh interpreter does at exit).
-    """
-    memory_report = b'{"exception":"MemoryError"}\n'
-
-    def report(obj: dict) -> None:
-        try:
-            os.write(3, json.dumps(obj).encode() + b"\n")
-        except (OSError, ValueError, TypeError, MemoryError):
-            pass
-
-    sys.argv = ["solution.py"]
-    sys.setrecursionlimit(50000)
-    atexit._clear()
-    functional = msg.get("mode") == "functional"
-    # A real module, registered in sys.modules, so that pickle (multiprocessing) finds its functions.
-    module = types.ModuleType("__sstar_solution__" if functional else "__main__")
-    namespace = module.__dict__
-    namespace.update({"__name__": module.__name__, "__file__": "solution.py"})
-    builtins.stdin, builtins.stdout, builtins.stderr = sys.stdin, sys.stdout, sys.stderr  # from sys import *
-    sys.modules[module.__name__] = module
-    exit_code = 0
-    try:
-        # Compiled here, under the test's limits: a 4 MB literal costs the test, never the worker.
-        if compiled[0] is None:
-            compiled[0] = compile(msg["code"], "<solution>", "exec")
-        exec(compiled[0], namespace)
-        if functional:
-            args = [json.loads(line) for line in msg.get("args", [])]
-            name = msg["func_name"]
-            solution = namespace.get("Solution")
-            if isinstance(solution, type):
-                fn = getattr(solution(), name)
-            elif name in namespace:
-                fn = namespace[name]
-            else:
-                raise NameError(f"no class Solution and no function named {name!r}")
-            value = fn(*args)
-            try:
-                text = _encode(value)
-            except (TypeError, ValueError) as exc:
-                report({"exception": "UnserializableResult", "message": str(exc)[:300]})
-                exit_code = 1
-            else:
-                report({"result": text})
-    except SystemExit as exc:
-        code = exc.code
-        if code is None:
-            exit_code = 0
-        elif isinstance(code, int):
-            exit_code = code & 0xFF
-        else:
-            print(code, file=sys.stderr)
-            exit_code = 1
-    except MemoryError:
-        try:
-            os.write(3, memory_report)
-        except OSError:
-            pass
-        exit_code = 1
-    except BaseException as exc:  # noqa: BLE001 - any error the program raises
-        import traceback
-
-        try:
-            # Drop the worker's own frame: the traceback starts in the program.
-            traceback.print_exception(type(exc), exc, exc.__traceback__.tb_next)
-        except BaseException:  # noqa: BLE001
-            pass
-        report({"exception": type(exc).__name__})
-        exit_code = 1
-    try:
-        (join_threads or threading._shutdown)()  # a fresh interpreter waits for its non-daemon threads
-    except BaseException:  # noqa: BLE001
-        pass
-    try:
-        atexit._run_exitfuncs()
-    except BaseException:  # noqa: BLE001
-        pass
-    for stream in (sys.stdout, sys.stderr):
-        try:
-            stream.flush()
-        except BaseException:  # noqa: BLE001 - a broken stdout is the program's business
-            if stream is sys.stdout and exit_code == 0:
-                exit_code = 120  # what CPython returns when the final flush fails
-    return exit_code
-
-
-def _to_jsonable(value):
-    if isinstance(value, (set, frozenset)):
-        return sorted(value, key=repr)
-    if hasattr(value, "tolist"):
-        return value.tolist()
-    raise TypeError(f"{type(value).__name__} is not JSON serializable")
-
-
-_encode = json.JSONEncoder(default=_to_jsonable).encode
-"""``json.dumps(value, default=_to_jsonable)``, with the encoder made once (by the worker), not per test."""

@@ -1,7 +1,8 @@
 """Two counters read in place, in C memory, by a batch's process after each test (see ``_sstar_fresh``): the
 builtins dict's version tag and the ``random`` generator's position. Each reader is checked against what the
 interpreter itself reports before it is trusted, by the worker before it forks (``prepare``); where the check
-fails (another interpreter or layout), ``_sstar_fresh`` compares values instead. Standard library only."""
+fails (another interpreter or layout), ``_sstar_fresh`` compares values instead. Also made here, once: the
+counter of SysV IPC objects (three libc calls through ctypes). Standard library only."""
 
 from __future__ import annotations
 
@@ -67,14 +68,44 @@ def random_view():
         return None
 
 
+def ipc_counter():
+    """A function counting the SysV IPC objects in this namespace: three libc calls into one buffer, looked up
+    and cast once (by the worker before it forks: ``prepare``), not at every call."""
+    import ctypes
+
+    libc = ctypes.CDLL(None, use_errno=True)
+    buf = ctypes.create_string_buffer(256)
+    ints = (ctypes.c_int * 64).from_buffer(buf)
+    shmctl, semctl, msgctl = libc.shmctl, libc.semctl, libc.msgctl
+
+    def count() -> int:
+        if shmctl(0, 14, buf) < 0:  # SHM_INFO: struct shm_info, used_ids first
+            raise OSError(ctypes.get_errno(), "shmctl(SHM_INFO)")
+        n = ints[0]
+        if semctl(0, 0, 19, buf) < 0:  # SEM_INFO: struct seminfo, semusz (sets in use) eighth
+            raise OSError(ctypes.get_errno(), "semctl(SEM_INFO)")
+        n += ints[7]
+        if msgctl(0, 12, buf) < 0:  # MSG_INFO: struct msginfo, msgpool (queues in use) first
+            raise OSError(ctypes.get_errno(), "msgctl(MSG_INFO)")
+        return n + ints[0]
+
+    return count
+
+
 VIEWS: dict = {}
-"""The builtins' version tag and the generator's position, as ``prepare`` found them readable."""
+"""The builtins' version tag and the generator's position, as ``prepare`` found them readable, and the SysV IPC
+counter."""
 
 
 def prepare() -> None:
-    """Called by the worker before it forks: checking how to read the two views costs ~0.3 ms, which every
-    batch's process would otherwise pay (the views, at the same addresses, hold in every forked process)."""
+    """Called by the worker before it forks: checking how to read the two views costs ~0.3 ms, and loading the
+    IPC counter's functions ~0.1 ms, which every batch's process would otherwise pay (the views, at the same
+    addresses, hold in every forked process)."""
     VIEWS.clear()
+    try:
+        VIEWS["ipc"] = ipc_counter()
+    except Exception:  # noqa: BLE001 - no ctypes: made (and failing, so trusting nothing) in the test's process
+        pass
     for name, view in (("builtins", dict_version(builtins.__dict__)), ("random", random_view())):
         if view is not None:
             VIEWS[name] = view

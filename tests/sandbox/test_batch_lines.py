@@ -39,8 +39,10 @@ def test_a_plain_end_line_reads_as_json_reads_it(guest):
         match = ends.END_LINE.fullmatch(line)
         assert match is not None, line
         assert ends.end_of_match(match) == ends.end_of_json(json.loads(line))
+        assert ends.end_of_match(ends.LINE.fullmatch(line + b"\n")) == ends.end_of_match(match)
     for line in NOT_PLAIN:
         assert ends.END_LINE.fullmatch(line) is None, line
+        assert ends.LINE.fullmatch(line + b"\n")[1] is None, line
 
 
 @pytest.mark.parametrize("value", [42, [1, 2, 3], "a", 'say "hi"', ["ab", 'c"d'], "x\\y", "é", "", "\u2028",
@@ -51,7 +53,8 @@ def test_a_result_line_reads_as_json_reads_it(guest, value):
     line = json.dumps({"result": text}).encode()  # as the child writes it
     match = ends.RESULT_LINE.fullmatch(line)
     if match is not None:
-        assert ends.result_of_match(match) == text
+        assert ends.result_text(match[1]) == text
+        assert ends.LINE.fullmatch(line + b"\n")[7] == match[1]
     if "\\" not in line.decode().replace('\\"', ""):  # only quotes escaped: always the fast path
         assert match is not None
 

@@ -26,13 +26,20 @@ RESULT_LINE = re.compile(rb'\{"result": "([ !#-\[\]-~]*(?:\\"[ !#-\[\]-~]*)*)"\}
 escapes are quotes (a returned string's): the text is the bytes between the quotes, ``\\"`` read as ``"``."""
 
 
-def result_of_match(m: re.Match) -> str:
-    text = m[1].decode()
+LINE = re.compile(rb"(?:" + END_LINE.pattern + rb"|" + RESULT_LINE.pattern + rb"|[^\n]*)\n")
+"""One line of the result pipe: an end line (groups 1 to 6, those of ``END_LINE``), a result line (group 7, that
+of ``RESULT_LINE``), or any other (neither)."""
+
+
+def result_text(escaped: bytes) -> str:
+    """The text a ``RESULT_LINE`` carries (its group)."""
+    text = escaped.decode()
     return text.replace('\\"', '"') if '\\' in text else text
 
 
 def end_of_match(m: re.Match) -> tuple:
-    """``(index, exit status, cpu, wall, peak kB, retire, nonce)`` of a line ``END_LINE`` matched."""
+    """``(index, exit status, cpu, wall, peak kB, retire, nonce)`` of a line ``END_LINE`` (or ``LINE``'s first
+    alternative) matched."""
     return int(m[1]), int(m[2]), float(m[3]), float(m[4]), int(m[5]), "", m[6]
 
 

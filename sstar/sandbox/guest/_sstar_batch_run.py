@@ -12,8 +12,7 @@ import signal
 import time
 
 import wire
-from _sstar_batch_ends import (END_LINE, RESULT_LINE, STDERR_KEEP, end_of_json, end_of_match, ended, read_json_line,
-                               result_of_match)
+from _sstar_batch_ends import LINE, STDERR_KEEP, end_of_json, end_of_match, ended, read_json_line, result_text
 from _sstar_batch_files import compact, failed, write_inputs
 from _sstar_os import cpu_seconds, kill_everything
 
@@ -91,6 +90,7 @@ class _Watch:
         self.stop = bool(msg.get("stop_after_failure"))
         self.index, self.results = first, []
         self.out, self.err, self.res = bytearray(), bytearray(), bytearray()
+        self.res_used = 0  # the head of ``res`` handled already, while its lines are read
         self.got = 0
         self.report: dict = {}
         self.infra = ""
@@ -146,22 +146,24 @@ class _Watch:
                 self._begin(time.monotonic(), self.oom_seen)
 
     def _handle_lines(self) -> bool:
-        res = self.res
-        while True:
-            cut = res.find(b"\n")
-            if cut < 0:
-                return False
-            plain = END_LINE.fullmatch(res, 0, cut)  # (most lines: a test's end or result, read without JSON)
-            if plain is not None:
-                end = end_of_match(plain)
-                del res[: cut + 1]
-            elif (value := RESULT_LINE.fullmatch(res, 0, cut)) is not None:
-                self.report["result"] = result_of_match(value)
-                del res[: cut + 1]
+        done, used = self._scan_lines()
+        del self.res[:used]  # (after the scan, which holds the buffer)
+        self.res_used = 0
+        return done
+
+    def _scan_lines(self) -> tuple[bool, int]:
+        """Handle the complete lines at the head of ``self.res``: whether this child is done, and the bytes
+        handled (the lines after a child's last test stay for ``_end``)."""
+        used = 0
+        for line in LINE.finditer(self.res):
+            used = self.res_used = line.end()
+            if line[1] is not None:  # (most lines: a test's end or result, read without JSON)
+                end = end_of_match(line)
+            elif line[7] is not None:
+                self.report["result"] = result_text(line[7])
                 continue
             else:
-                item = read_json_line(bytes(res[:cut]))
-                del res[: cut + 1]
+                item = read_json_line(line[0][:-1])
                 if item is None:
                     continue
                 if "ready" in item:
@@ -179,7 +181,8 @@ class _Watch:
                     continue
                 end = end_of_json(item)
             if end[0] == self.index and self._finish(end):
-                return True
+                return True, used
+        return False, used
 
     def _finish(self, end: tuple) -> bool:
         """The child reported the end of a test (and went on to the next): cut its output at the marker the child
@@ -214,7 +217,7 @@ class _Watch:
             self.seen["oom"] = cgroup.oom_kills() if cgroup is not None else 0
         self.oom_seen = self.seen["oom"]
         memory = cgroup is not None and self.oom_seen > self.oom_at
-        result = ended(end, out, err, memory, self.cpu_limit, self.out_cap, self.report, len(self.res))
+        result = ended(end, out, err, memory, self.cpu_limit, self.out_cap, self.report, len(self.res) - self.res_used)
         self.report = {}
         self.results.append(result)
         return result

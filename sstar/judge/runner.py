@@ -98,11 +98,29 @@ def _grade_value(result: ExecResult, test: TestCase, tol: float | None) -> tuple
 
 
 def request_for(code: str, problem: Problem, test: TestCase, limits: Limits) -> ExecRequest:
-    if test.testtype is TestType.FUNCTIONAL:
-        code = strict.with_strict_results(structures.wrap_for(code, problem), problem.func_name)
-        return ExecRequest(code=code, mode=Mode.FUNCTIONAL, args=test.arguments(), func_name=problem.func_name,
-                           limits=limits)
-    return ExecRequest(code=code, mode=Mode.STDIN, stdin=test.input, limits=limits)
+    return requests_for(code, problem, (test,), limits)[0]
+
+
+def requests_for(code: str, problem: Problem, tests: Sequence[TestCase], limits: Limits) -> list[ExecRequest]:
+    """``request_for`` of each test. The program's text is prepared once (wrapped for functional tests), so
+    every request carries the one same string; the requests are filled in place like ``to_result``'s
+    results (a frozen dataclass's ``__init__`` sets each field through ``object.__setattr__``): grading
+    makes one a test, hundreds a program."""
+    functional_code = None
+    out = []
+    for test in tests:
+        if test.testtype is TestType.FUNCTIONAL:
+            if functional_code is None:
+                func_name = problem.func_name
+                functional_code = strict.with_strict_results(structures.wrap_for(code, problem), func_name)
+            fields = {"code": functional_code, "mode": Mode.FUNCTIONAL, "stdin": "", "args": test.arguments(),
+                      "func_name": func_name}
+        else:
+            fields = {"code": code, "mode": Mode.STDIN, "stdin": test.input, "args": (), "func_name": ""}
+        request = object.__new__(ExecRequest)
+        request.__dict__.update(fields, limits=limits)
+        out.append(request)
+    return out
 
 
 def effective_limits(problem: Problem, limits: Limits | None = None, **overrides: float | None) -> Limits:
@@ -120,13 +138,13 @@ def run_tests(code: str, problem: Problem, sandbox: Sandbox, tests: Sequence[Tes
     if stop_at_first_failure:
         # One program's tests in one batch; the sandbox stops after the first run that does not end
         # cleanly, grading here stops at the first test that is not accepted (a wrong answer included).
-        raw = sandbox.run_program([request_for(code, problem, t, limits) for t in cases], stop_after_failure=True)
+        raw = sandbox.run_program(requests_for(code, problem, cases, limits), stop_after_failure=True)
         results: list[TestResult] = []
         for i, (result, test) in enumerate(zip(raw, cases)):
             results.append(grade(result, test, limits, i, float_tolerance))
             if results[-1].verdict is not Verdict.ACCEPTED:
                 break
         return JudgeReport.from_tests(results, total=len(cases))
-    raw = sandbox.run_many([request_for(code, problem, t, limits) for t in cases])
+    raw = sandbox.run_many(requests_for(code, problem, cases, limits))
     graded = [grade(r, t, limits, i, float_tolerance) for i, (r, t) in enumerate(zip(raw, cases))]
     return JudgeReport.from_tests(graded)

@@ -16,10 +16,11 @@ import json
 import math
 import random
 from collections import defaultdict
-from concurrent.futures import ThreadPoolExecutor
+from concurrent.futures import Future, ThreadPoolExecutor
+from contextlib import contextmanager
 from math import comb
 from pathlib import Path
-from typing import Iterable, Optional, Sequence
+from typing import Callable, Iterable, Iterator, Optional, Sequence
 
 from ..datasets.livecodebench import load_dataset
 from ..judge import run_tests
@@ -52,14 +53,43 @@ class Grader:
         return self._memo[key]
 
     def prefetch(self, pairs: Iterable[tuple[str, Optional[str]]]) -> None:
-        """Grade these (question id, program) pairs now, as many at once as the sandbox has workers.
+        """Grade these (question id, program) pairs now, as many at once as the sandbox has workers."""
+        with self.streaming() as grade:
+            for qid, code in sorted({(qid, code) for qid, code in pairs if code and qid in self.problems}):
+                grade(qid, code)
 
-        Twice as many callers as workers: while one waits on its program's tests, another has the next
+    @contextmanager
+    def streaming(self) -> Iterator[Callable[[str, Optional[str]], None]]:
+        """``grade(question id, program)``: graded in the background from then on, as many at once as the
+        sandbox has workers, while the caller goes on (reading the rest of a dataset, say); the problem must
+        be in ``problems`` by then. Leaving the block waits for every one, and raises what failed; leaving it
+        by an exception cancels those not started yet.
+
+        Twice as many threads as workers: while one waits on its program's tests, another has the next
         program's order ready, so that a worker that finishes never waits on this process."""
-        todo = {(qid, code) for qid, code in pairs if code and qid in self.problems}
         workers = max(1, int(getattr(self.sandbox, "size", 1) or 1))
-        with ThreadPoolExecutor(max_workers=2 * workers) as pool:
-            list(pool.map(lambda pair: self.passes(*pair), sorted(todo)))
+        pool = ThreadPoolExecutor(max_workers=2 * workers, thread_name_prefix="sstar-grade")
+        futures: list[Future] = []
+        given: set[tuple[str, str]] = set()
+
+        def grade(question_id: str, code: Optional[str]) -> None:
+            if code and (question_id, code) not in given:
+                given.add((question_id, code))
+                futures.append(pool.submit(self.passes, question_id, code))
+
+        try:
+            yield grade
+        except BaseException:
+            pool.shutdown(wait=True, cancel_futures=True)
+            raise
+        pool.shutdown(wait=True)
+        for future in futures:
+            future.result()
+
+    def forget(self, question_id: str) -> None:
+        """Drop the verdicts on this problem (its record was replaced by a later one of the same id)."""
+        for key in [k for k in self._memo if k[0] == question_id]:
+            del self._memo[key]
 
 
 def pass_at_k(n: int, c: int, k: int) -> float:

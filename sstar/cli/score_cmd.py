@@ -62,7 +62,7 @@ def score(
         from ..batch.generations import score_generations
         from ..batch.results import write_json_atomic
         from ..batch.score import score_run
-        from ..datasets.livecodebench import load_dataset
+        from ..datasets.livecodebench import iter_dataset
         from ..problem import ProblemFormatError
     except BaseException:
         sandbox.close()
@@ -73,9 +73,11 @@ def score(
             summary = score_run(runs[0], sandbox, dataset, all_samples, allow_failed, runs[1:])
         else:
             sel = selection_from(release, start_date, end_date, difficulty, platform, None)
-            problems = {p.question_id: p for p in load_dataset(dataset, sel)}
-            sandbox.start()  # a sandbox that cannot start is one clear error, not every test an infra error
-            summary = score_generations(generations, problems, sandbox, partial=partial, dataset=dataset)
+            # Grading starts on the first problems while the rest of the dataset is read. The sandbox is
+            # started before the first program: one that cannot start is one clear error, not every test
+            # an infra error.
+            summary = score_generations(generations, iter_dataset(dataset, sel), sandbox, partial=partial,
+                                        dataset=dataset, start=sandbox.start)
     except (ProblemFormatError, ValueError, FileNotFoundError, KeyError, SandboxStartError) as exc:
         fail(str(exc))
     finally:

@@ -12,7 +12,7 @@ import datetime
 import re
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Optional
+from typing import Iterator, Optional
 
 from ..problem import Platform, Problem, ProblemFormatError, iter_problems
 
@@ -135,6 +135,14 @@ class Selection:
 
 def load_dataset(path: str | Path, selection: Selection = Selection()) -> list[Problem]:
     """Problems from a file (.json/.jsonl) or an official release folder, filtered."""
+    return list(iter_dataset(path, selection))
+
+
+def iter_dataset(path: str | Path, selection: Selection = Selection()) -> Iterator[Problem]:
+    """``load_dataset`` one problem at a time, each as soon as it is read (a caller starts work on the first
+    while the rest is read). The same checks: a path that cannot be read fails here, before the first
+    problem; a bad record, or a difficulty no problem carries, fails the iteration where it is found
+    (the labels' check after the last record, as it needs them all)."""
     path = Path(path)
     if path.is_dir():
         names = release_files(selection.release or "release_latest")
@@ -147,10 +155,17 @@ def load_dataset(path: str | Path, selection: Selection = Selection()) -> list[P
         files = [path]
     else:
         raise ProblemFormatError(f"{path}: no such file or folder")
-    every = [p for f in files for p in iter_problems(f)]
+    return _selected(files, selection)
+
+
+def _selected(files: list[Path], selection: Selection) -> Iterator[Problem]:
+    every, kept = [], 0
+    for problem in (p for f in files for p in iter_problems(f)):
+        every.append(problem)
+        if (selection.limit is None or kept < selection.limit) and selection.keep(problem):
+            kept += 1
+            yield problem
     selection.check_labels(every)
-    out = [p for p in every if selection.keep(p)]
-    return out[: selection.limit] if selection.limit else out
 
 
 def download_release(tag: str, dest: str | Path, revision: str = "main") -> tuple[Path, str]:

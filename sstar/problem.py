@@ -17,7 +17,7 @@ from typing import Any, Iterator
 
 from pydantic import BaseModel, ConfigDict, ValidationError, field_validator, model_validator
 
-from .problem_checks import LIMITS, check_limit, loads_json
+from .problem_checks import LIMITS, check_json, check_limit, loads_json
 from .problem_tests import TestCase, TestType, decode_test_cases, encode_test_cases
 
 # The test cases' names are public here as well (``from sstar.problem import TestCase``).
@@ -129,12 +129,15 @@ class Problem(BaseModel):
             for i, test in enumerate(getattr(self, field)):
                 if test.testtype is not TestType.FUNCTIONAL:
                     continue
-                for part, texts in (("input", test.arguments()), ("output", (test.output,))):
-                    for text in texts:
-                        try:
-                            loads_json(text)
-                        except ValueError as exc:
-                            raise ValueError(f"{field}[{i}].{part}: {exc}: {text[:60]!r}") from None
+                part = "input"  # its arguments (test.arguments(): the non-blank lines), then the output
+                try:
+                    for text in test.input.split("\n"):
+                        if text.strip():
+                            check_json(text)
+                    part, text = "output", test.output
+                    check_json(text)
+                except ValueError as exc:
+                    raise ValueError(f"{field}[{i}].{part}: {exc}: {text[:60]!r}") from None
         if self.test_type is TestType.FUNCTIONAL and not self.func_name:
             raise ValueError("functional problem without metadata.func_name or a method in starter_code")
         for key, (low, high) in LIMITS.items():

@@ -33,7 +33,8 @@ def run_program(pool: "WorkerPool", requests: Sequence[ExecRequest], stop_after_
 
     if not requests:
         return []
-    if len({program_key(r) for r in requests}) != 1:
+    key = program_key(requests[0])
+    if any(program_key(r) != key for r in requests):  # (compared, not hashed: the fields are shared objects)
         raise ValueError("run_program takes the tests of one program: the same code, mode, function and limits")
     first = requests[0]
     results: list[ExecResult] = []

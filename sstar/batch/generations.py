@@ -15,6 +15,7 @@ from __future__ import annotations
 
 import gzip
 import json
+import threading
 from collections import defaultdict
 from pathlib import Path
 from typing import Callable, Iterable, Mapping, Optional
@@ -40,25 +41,32 @@ def _text(path: Path) -> str:
 
 
 class _Starter:
-    """Calls ``start`` once, before the first program is graded; what it raises waits for ``check``, after the
-    dataset is read (a bad record is the error to report first, as when the dataset was read first)."""
+    """Runs ``start`` (the sandbox's) in the background from the first program given: grading goes ahead on
+    the workers as each comes up, the dataset goes on being read. What it raises is for ``check``, after
+    the dataset is read (a bad record is the error to report first, as when the dataset was read first);
+    once it has raised, nothing more is graded."""
 
     def __init__(self, start: Optional[Callable[[], None]]) -> None:
-        self.start, self.done, self.error = start, False, None
+        self.start, self.error = start, None
+        self.thread: Optional[threading.Thread] = None
 
     def __call__(self) -> bool:
-        """True: grade now; False: the sandbox did not start."""
-        if not self.done:
-            self.done = True
-            try:
-                if self.start is not None:
-                    self.start()
-            except Exception as exc:  # noqa: BLE001 - whatever it is, reported by check()
-                self.error = exc
+        """False: the sandbox did not start, grade nothing."""
+        if self.thread is None:
+            self.thread = threading.Thread(target=self._run, name="sstar-sandbox-start", daemon=True)
+            self.thread.start()
         return self.error is None
+
+    def _run(self) -> None:
+        try:
+            if self.start is not None:
+                self.start()
+        except Exception as exc:  # noqa: BLE001 - whatever it is, check() raises it
+            self.error = exc
 
     def check(self) -> None:
         self()  # started even when no program was given: a sandbox that cannot start is still the error
+        self.thread.join()
         if self.error is not None:
             raise self.error
 

@@ -62,16 +62,23 @@ def test_grading_streamed_gives_the_summary_of_a_loaded_dataset(problems, datase
 
 
 def test_the_first_problem_is_graded_before_the_rest_is_read(problems, tmp_path, sandbox):
+    """Neither the dataset nor the grading waits for the sandbox's start (which here ends only once the rest
+    of the dataset is being read): the workers are taken as they come up."""
     gens = write_jsonl(tmp_path / "g.jsonl", codes_for(problems))
-    recording = Recording(sandbox)
+    recording, reading_on = Recording(sandbox), threading.Event()
     seen_before_second = []
 
     def slow_dataset():
         yield problems[0]
-        seen_before_second.append(recording.given.wait(timeout=60))
+        seen_before_second.append(recording.given.wait(timeout=30))
+        reading_on.set()
         yield from problems[1:]
 
-    summary = score_generations(gens, slow_dataset(), recording, ks=(1,))
+    def start():
+        assert reading_on.wait(timeout=30)
+        sandbox.start()
+
+    summary = score_generations(gens, slow_dataset(), recording, ks=(1,), start=start)
     assert seen_before_second == [True] and summary["problems"] == len(problems)
 
 

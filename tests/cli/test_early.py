@@ -53,6 +53,19 @@ def test_other_settings_or_no_taker_close_it():
     assert started._closed and early._pending is None
 
 
+def test_quick_thread_switches_only_until_the_command_takes_over():
+    usual = sys.getswitchinterval()
+    early.start_for(["score"])
+    assert sys.getswitchinterval() == early.STARTING_SWITCH_S  # the warm-up threads spawn without waiting
+    early.take(False).close()
+    assert sys.getswitchinterval() == usual
+    early.start_for(["score"])
+    early.discard()
+    assert sys.getswitchinterval() == usual
+    early.start_for(["score", "--help"])  # no sandbox: nothing changed
+    assert sys.getswitchinterval() == usual
+
+
 def test_a_score_command_that_fails_early_leaves_no_worker(tmp_path):
     gens = tmp_path / "g.jsonl"
     gens.write_text("{}\n")

@@ -56,7 +56,7 @@ def test_other_settings_or_no_taker_close_it():
 def test_quick_thread_switches_only_until_the_command_takes_over():
     usual = sys.getswitchinterval()
     early.start_for(["score"])
-    assert sys.getswitchinterval() == early.STARTING_SWITCH_S  # the warm-up threads spawn without waiting
+    assert abs(sys.getswitchinterval() - early.STARTING_SWITCH_S) < 1e-6  # the warm-up threads spawn promptly
     early.take(False).close()
     assert sys.getswitchinterval() == usual
     early.start_for(["score"])

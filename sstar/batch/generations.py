@@ -66,9 +66,13 @@ class _Starter:
 
     def check(self) -> None:
         self()  # started even when no program was given: a sandbox that cannot start is still the error
-        self.thread.join()
+        self.wait()
         if self.error is not None:
             raise self.error
+
+    def wait(self) -> None:
+        if self.thread is not None:
+            self.thread.join()
 
 
 def task_id_to_question_id(task_id: str) -> str:
@@ -184,35 +188,37 @@ def score_generations(path: Path, problems: Mapping[str, Problem] | Iterable[Pro
         generations, unreadable = parse_generations(path), None
     except GenerationsError as exc:  # raised after the dataset's own errors, as when it was read first
         generations, unreadable = None, exc
-    grader = Grader(sandbox, {})
+    grader, started, replaced = Grader(sandbox, {}), _Starter(start), set()
     records = problems.values() if isinstance(problems, Mapping) else problems
-    with grader.streaming() as grade:
-        started, replaced = _Starter(start), set()
-        for problem in records:
-            qid = problem.question_id
-            if qid in grader.problems:
-                replaced.add(qid)  # a later record of an id wins, as in a dict of the dataset
-            grader.problems[qid] = problem
-            programs = generations.programs(problem) if generations else []
-            if programs and started():
-                for code in programs:
-                    grade(qid, code)
-        started.check()
-        if unreadable is not None:
-            raise unreadable
-        problems = grader.problems
-        codes, kind = generations.resolve(problems), generations.kind
-        unknown = sorted(q for q in codes if q not in problems)
-        missing = sorted(q for q in problems if q not in codes)
-        if missing and not partial:
-            raise GenerationsError(f"{len(missing)} of {len(problems)} problems of the dataset have no generation "
-                                   f"in {path.name} (first: {missing[0]}); LiveCodeBench requires one per problem: "
-                                   "check --release and the date filters, or pass --partial to score only those "
-                                   "given")
-        if generations.bare is not None:  # known only now: the bare form's programs
-            for qid, code_list in codes.items():
-                for code in code_list:
-                    grade(qid, code)
+    try:
+        with grader.streaming() as grade:
+            for problem in records:
+                qid = problem.question_id
+                if qid in grader.problems:
+                    replaced.add(qid)  # a later record of an id wins, as in a dict of the dataset
+                grader.problems[qid] = problem
+                programs = generations.programs(problem) if generations else []
+                if programs and started():
+                    for code in programs:
+                        grade(qid, code)
+            started.check()
+            if unreadable is not None:
+                raise unreadable
+            problems = grader.problems
+            codes, kind = generations.resolve(problems), generations.kind
+            unknown = sorted(q for q in codes if q not in problems)
+            missing = sorted(q for q in problems if q not in codes)
+            if missing and not partial:
+                raise GenerationsError(f"{len(missing)} of {len(problems)} problems of the dataset have no "
+                                       f"generation in {path.name} (first: {missing[0]}); LiveCodeBench requires one "
+                                       "per problem: check --release and the date filters, or pass --partial to score "
+                                       "only those given")
+            if generations.bare is not None:  # known only now: the bare form's programs
+                for qid, code_list in codes.items():
+                    for code in code_list:
+                        grade(qid, code)
+    finally:
+        started.wait()  # never left starting the sandbox while the caller, on an error, closes it
     for qid in replaced:  # graded (perhaps) on the record that was replaced: graded again below
         grader.forget(qid)
     rows = []

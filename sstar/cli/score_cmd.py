@@ -52,7 +52,7 @@ def score(
     from ..sandbox.local import LocalSandbox
     from ..sandbox.pool import SandboxStartError
 
-    from .early import take
+    from .early import settled, take
 
     sandbox = take(isolate_tests)  # started before the command line was parsed
     if sandbox is None:
@@ -67,6 +67,8 @@ def score(
     except BaseException:
         sandbox.close()
         raise
+    finally:
+        settled()  # (the collector, paused for start-up, is back on before any grading)
     try:
         if runs:
             sandbox.start()

@@ -3,6 +3,7 @@ takes it over, and whatever stops the command first leaves no worker behind."""
 
 from __future__ import annotations
 
+import gc
 import os
 import subprocess
 import sys
@@ -64,6 +65,21 @@ def test_quick_thread_switches_only_until_the_command_takes_over():
     assert sys.getswitchinterval() == usual
     early.start_for(["score", "--help"])  # no sandbox: nothing changed
     assert sys.getswitchinterval() == usual
+
+
+def test_the_collector_is_paused_for_start_up_only():
+    assert gc.isenabled()
+    early.start_for(["score"])
+    assert not gc.isenabled()  # start-up's objects are never garbage: no collection walks them
+    sandbox = early.take(False)
+    try:
+        early.settled()
+        assert gc.isenabled()
+    finally:
+        sandbox.close()
+    early.start_for(["score"])
+    early.discard()  # a command stopped before settling leaves the collector on
+    assert gc.isenabled()
 
 
 def test_a_score_command_that_fails_early_leaves_no_worker(tmp_path):

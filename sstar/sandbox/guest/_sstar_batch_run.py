@@ -5,7 +5,7 @@ cut out of the shared output pipes; a test that ends its child is followed by a 
 from __future__ import annotations
 
 import base64
-import json
+import marshal
 import os
 import select
 import signal
@@ -53,13 +53,13 @@ def _one_child(worker, msg: dict, first: int) -> tuple[list[dict], str]:
     standby, failure = worker.claim_standby(limits)
     if standby is None:
         return ([failure["result"]], "") if "result" in failure else ([], failure["infra"])
-    header = json.dumps({"mode": msg.get("mode"), "func_name": msg.get("func_name"), "limits": limits,
-                         "batch": True, "index": first, "count": len(tests), "empty_stdin": msg["empty_stdin"],
-                         "args_at": msg.get("args_at"),
-                         # Mounted by the worker as tmpfs (just now: the scratch is reset on claiming): a directory's
-                         # size then counts its entries, and one stat a test tells whether a test left files.
-                         "tmpfs_dirs": bool(worker.scratch.tmpfs and (worker.shm is None or worker.shm.tmpfs)),
-                         "stop_after_failure": bool(msg.get("stop_after_failure"))}).encode()
+    header = marshal.dumps({"mode": msg.get("mode"), "func_name": msg.get("func_name"), "limits": limits,
+                            "batch": True, "index": first, "count": len(tests), "empty_stdin": msg["empty_stdin"],
+                            "args_at": msg.get("args_at"),
+                            # Mounted by the worker as tmpfs (just now: the scratch is reset on claiming): a directory's
+                            # size then counts its entries, and one stat a test tells whether a test left files.
+                            "tmpfs_dirs": bool(worker.scratch.tmpfs and (worker.shm is None or worker.shm.tmpfs)),
+                            "stop_after_failure": bool(msg.get("stop_after_failure"))})  # (read_order)
     start = worker.hand_over(standby, header, msg["code"].encode("utf-8", "surrogatepass"))
     if start is None:
         return [], "the test process died before its test was handed over"

@@ -18,6 +18,7 @@ from __future__ import annotations
 
 import errno
 import json
+import marshal
 import os
 import sys
 import time
@@ -189,7 +190,7 @@ class Worker:
         if standby is None:
             return failure.get("result") or {"type": wire.RESULT, "infra": failure["infra"], "retire": True}
         self.write_stdin(msg.get("stdin", ""))
-        header = json.dumps({k: msg.get(k) for k in ("mode", "args", "func_name", "limits")}).encode()
+        header = marshal.dumps({k: msg.get(k) for k in ("mode", "args", "func_name", "limits")})  # (read_order)
         body = msg["code"].encode("utf-8", "surrogatepass")  # compiled by the test's process, under its limits
         start = self.hand_over(standby, header, body)
         if start is None:

@@ -129,11 +129,10 @@ class Problem(BaseModel):
             for i, test in enumerate(getattr(self, field)):
                 if test.testtype is not TestType.FUNCTIONAL:
                     continue
-                part = "input"  # its arguments (test.arguments(): the non-blank lines), then the output
+                part = "input"  # its arguments, then the output
                 try:
-                    for text in test.input.split("\n"):
-                        if text.strip():
-                            check_json(text)
+                    for text in test.arguments():
+                        check_json(text)
                     part, text = "output", test.output
                     check_json(text)
                 except ValueError as exc:

@@ -10,7 +10,7 @@ import pytest
 
 from sstar.sandbox.isolation import worker_source
 from sstar.sandbox.local import LocalSandbox
-from sstar.sandbox.protocol import ExecRequest, Limits
+from sstar.sandbox.protocol import ExecRequest, Limits, Mode
 
 
 @pytest.fixture()
@@ -92,5 +92,22 @@ def test_the_next_batch_rewrites_the_input_files_in_place():
         for inputs in (["x" * 5000 + "\nend-a", "y" * 300, "z" * 70000], ["short\n", "", "b\n"], ["q"]):
             results = sandbox.run_program([ExecRequest(code=code, stdin=text, limits=limits) for text in inputs])
             assert [r.stdout.decode() for r in results] == [f"{len(t)} {t[-12:]!r}\n" for t in inputs]
+    finally:
+        sandbox.close()
+
+
+@pytest.mark.timeout(120)
+def test_a_long_result_arriving_in_pieces_is_read_in_one_pass():
+    """A returned value of megabytes reaches the worker over many reads: the unfinished line at the buffer's end
+    is not rescanned from every byte (it was: quadratic, minutes for HumanEval's 84 kB synthesized string)."""
+    code = "def split_words(txt):\n    return txt.split()\n"
+    text = " ".join(["ab"] * 150_000) + ' say"hi"'  # a 450 kB argument, a 1.2 MB result line (quotes escaped)
+    sandbox = LocalSandbox(workers=1)
+    limits = Limits(time_s=5, wall_time_s=20, memory_mb=512)
+    try:
+        requests = [ExecRequest(code=code, mode=Mode.FUNCTIONAL, args=(json.dumps(t),), func_name="split_words",
+                                limits=limits) for t in (text, "a b", text)]
+        results = sandbox.run_program(requests)
+        assert [json.loads(r.result_json) for r in results] == [t.split() for t in (text, "a b", text)]
     finally:
         sandbox.close()

@@ -156,7 +156,9 @@ class _Watch:
         """Handle the complete lines at the head of ``self.res``: whether this child is done, and the bytes
         handled (the lines after a child's last test stay for ``_end``)."""
         used = 0
-        for line in LINE.finditer(self.res):
+        # Only up to the last newline: over an unfinished line (a long result still arriving) the pattern's
+        # catch-all would be tried at every byte, each try running to the buffer's end (quadratic: minutes).
+        for line in LINE.finditer(self.res, 0, self.res.rfind(b"\n") + 1):
             used = self.res_used = line.end()
             if line[1] is not None:  # (most lines: a test's end or result, read without JSON)
                 end = end_of_match(line)

@@ -26,6 +26,10 @@ full speed) or at the batch's last test (its end is noticed at once)."""
 BIG_READ = 16384
 
 
+class HarnessGone(Exception):
+    """The harness hung up its end of the channel mid-batch (killed, say): nobody will read the results."""
+
+
 def run_batch(worker, msg: dict) -> dict:
     tests, results = msg["tests"], []
     stop = bool(msg.get("stop_after_failure"))
@@ -267,6 +271,10 @@ class _Watch:
         poller = select.poll()
         for fd in (s.out_r, s.err_r, s.res_r, pidfd):
             poller.register(fd, select.POLLIN)
+        # The harness's end of the channel: only its hang-up is asked for (no order comes during a batch). A harness
+        # killed mid-batch would otherwise leave this worker running the batch's every remaining test.
+        channel = self.worker.channel.rfd
+        poller.register(channel, 0)
         live = {s.out_r, s.err_r, s.res_r}
         flags = {"timed_out": False, "cpu_exceeded": False, "output_exceeded": False, "memory_exceeded": False}
         exited = done = False
@@ -281,6 +289,9 @@ class _Watch:
                 for fd, _ in poller.poll(min(self.deadline - now, 0.05) * 1000):
                     if fd == pidfd:
                         exited = True
+                    elif fd == channel:
+                        self._stop()
+                        raise HarnessGone
                     elif fd in live and not self._pump(fd):
                         poller.unregister(fd)
                         live.discard(fd)
@@ -319,8 +330,8 @@ class _Watch:
             if self.children_fd >= 0:
                 os.close(self.children_fd)
 
-    def _end(self, done: bool, flags: dict) -> tuple[list[dict], str]:
-        """Kill the child and everything it left; if a test was still running, its result from how it ended."""
+    def _stop(self) -> tuple[int, "os.struct_rusage"]:
+        """Kill the child and everything it left: its exit status and usage."""
         s = self.standby
         try:
             os.killpg(s.pid, signal.SIGKILL)
@@ -331,6 +342,12 @@ class _Watch:
         kill_everything(keep=keep)
         if s.cgroup is not None:
             s.cgroup.kill_all()
+        return status, usage
+
+    def _end(self, done: bool, flags: dict) -> tuple[list[dict], str]:
+        """Kill the child and everything it left; if a test was still running, its result from how it ended."""
+        s = self.standby
+        status, usage = self._stop()
         if done and self.pending is None:
             return self.results, ""  # a test it had begun since runs again in a fresh child
         self.seen = {}  # the counters as they are now, after its end

@@ -36,7 +36,7 @@ from _sstar_os import (PR_SET_CHILD_SUBREAPER, Channel, Scratch, _libc, kill_eve
 from _sstar_batch import serve_tests  # noqa: E402
 from _sstar_views import prepare as prepare_fresh_state  # noqa: E402
 from _sstar_batch_files import blank_result  # noqa: E402
-from _sstar_batch_run import run_batch  # noqa: E402
+from _sstar_batch_run import HarnessGone, run_batch  # noqa: E402
 import wire  # noqa: E402
 
 sys.path.remove(_HERE)  # a program imports from the standard library, never from the worker's folder
@@ -120,19 +120,23 @@ class Worker:
                 return
             op = msg.get("op")
             if op == wire.OP_EXIT:
-                if self.standby:
-                    self.standby.close()
-                kill_everything()
-                self.kernel.close()
-                return
+                return self.shut_down()
             try:
                 reply = run_batch(self, msg) if op == wire.OP_BATCH else self.run(msg)
+            except HarnessGone:
+                return self.shut_down()
             except Exception as exc:  # the sandbox failed, not the program: never reuse this worker
                 reply = {"type": "result", "infra": f"{type(exc).__name__}: {exc}", "retire": True}
             self.channel.send(reply)
             if reply.get("retire"):
                 return  # the harness replaces a worker that cannot start its next test clean
             del msg, reply  # not kept alive while waiting for the next test: outputs and code can be large
+
+    def shut_down(self) -> None:
+        if self.standby:
+            self.standby.close()
+        kill_everything()
+        self.kernel.close()
 
     def claim_standby(self, limits: dict) -> tuple["Standby | None", dict]:
         """The next test's process, ready for its hand-over: the pre-forked one (or a new one), a clean

@@ -203,12 +203,15 @@ class DockerSandbox(WorkerPool):
         client = self._client()
         c = self.config
         try:
+            # detach=False is what makes the daemon close the worker's stdin when this process's attachment ends
+            # (``StdinOnce``; the SDK takes no such option): a harness killed mid-batch then stops its containers'
+            # work instead of leaving them running every remaining test. The next run removes them by their labels.
             container = client.containers.create(
                 self._image,
                 [PYTHON, "-I", "-B", f"{WORKER_DIR}/worker.py", "--root=/tmp/sstar", f"--child-uid={CHILD_UID}",
                  "--shm", f"--seccomp={SECCOMP_IN_IMAGE}", f"--cgroup-name=sstar-{self.run_id}-{index}",
                  f"--cgroup-mount={CGROUP_MOUNT}"],
-                stdin_open=True, tty=False, detach=True, network_mode="none", read_only=True, init=True,
+                stdin_open=True, tty=False, detach=False, network_mode="none", read_only=True, init=True,
                 tmpfs={"/tmp": f"rw,size={c.scratch_mb}m,nr_inodes={c.scratch_inodes},mode=1777"},
                 shm_size="64m", mem_limit=f"{c.memory_mb}m", memswap_limit=f"{c.memory_mb}m", pids_limit=c.pids,
                 nano_cpus=int(c.cpus * 1e9), cap_drop=["ALL"], cap_add=CAPABILITIES,

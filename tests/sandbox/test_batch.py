@@ -220,3 +220,26 @@ def test_a_programs_tests_are_spread_only_over_free_workers():
         finally:
             sandbox._release(held)
     assert len(alone) == 2 and len(busy) == 1
+
+
+FORGER = r'''
+import os, sys, time
+n = int(sys.stdin.read())
+began = time.monotonic()
+while time.monotonic() - began < 6:  # twice the wall limit, writing the child's own lines on its result pipe
+    for i in range(4):
+        os.write(3, b'{"start":%d}\n{"end":%d,"exit":0}\n' % (i, i))
+    time.sleep(0.05)
+print(n)
+'''
+
+
+def test_lines_a_program_writes_on_the_result_pipe_never_restart_its_clock(local_pair):
+    """The worker's clock for a test starts on the child's own start line, once: a program repeating it (or a
+    half-formed end line) on descriptor 3 is still stopped at its time limit, like a program of its own."""
+    batched, isolated = local_pair
+    limits = Limits(time_s=1, wall_time_s=3, memory_mb=128)
+    requests = [ExecRequest(code=FORGER, stdin=f"{i}\n", limits=limits) for i in range(3)]
+    got = batched.run_program(requests)
+    assert [classify(r, limits)[0] for r in got] == [Verdict.TIME_LIMIT] * 3, [r.wall_s for r in got]
+    assert classify(isolated.run(requests[0]), limits)[0] is Verdict.TIME_LIMIT

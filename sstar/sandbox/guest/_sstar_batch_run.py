@@ -93,7 +93,8 @@ class _Watch:
         self.tests, limits = msg["tests"], msg["limits"]
         self.out_cap, self.cpu_limit, self.wall = int(limits["output_bytes"]), float(limits["cpu_s"]), float(limits["wall_s"])
         self.stop = bool(msg.get("stop_after_failure"))
-        self.index, self.results = first, []
+        self.index, self.first, self.results = first, first, []
+        self.start_taken = False
         self.out, self.err, self.res = bytearray(), bytearray(), bytearray()
         self.res_used = 0  # the head of ``res`` handled already, while its lines are read
         self.got = 0
@@ -180,7 +181,10 @@ class _Watch:
                     self.infra = str(item["infra"])
                     continue
                 if item.get("end") != self.index or "exit" not in item:
-                    if item.get("start") == self.index:
+                    # The child's start line comes once, before its first test's program runs: a program writing
+                    # more of them on its result pipe must not restart its own clock.
+                    if item.get("start") == self.index == self.first and not self.start_taken:
+                        self.start_taken = True
                         self.begun = False
                         self._begin(time.monotonic())
                     elif "start" not in item:
@@ -205,8 +209,11 @@ class _Watch:
             self._pump(self.standby.err_r)
             err_at = self.err.find(marker)
         if out_at < 0 or err_at < 0:
-            self.pending = end  # no marker (the test replaced a descriptor): its output runs to the child's end
-            return True
+            # No marker (the test replaced a descriptor): its output runs to the child's end, which follows at once.
+            # Until then the test is still running and watched: a program writing such a line itself (it cannot
+            # know a marker) does not end its own test, and its limits still hold.
+            self.pending = end
+            return False
         out, err = bytes(self.out[:out_at]), bytes(self.err[:err_at])
         del self.out[: out_at + len(marker)]
         del self.err[: err_at + len(marker)]
@@ -356,16 +363,17 @@ class _Watch:
             if not any([self._pump(fd) for fd in (s.out_r, s.err_r, s.res_r)]):
                 break
             time.sleep(0.001)
-        if self.pending is not None:
+        killed = any(flags.values())
+        if self.pending is not None and not killed:
             self._end_result(self.pending, bytes(self.out), bytes(self.err))
             return self.results, ""
         if self._lines():  # it did end its test before it was stopped
-            if self.pending is not None:
-                self._end_result(self.pending, bytes(self.out), bytes(self.err))
+            return self.results, ""
+        if self.pending is not None and not killed:
+            self._end_result(self.pending, bytes(self.out), bytes(self.err))
             return self.results, ""
         if not self.ready and self.infra:
             return self.results, self.infra  # set-up failed: the program never ran
-        killed = any(flags.values())
         cpu = self._cpu() if s.cgroup is not None else max(0.0, usage.ru_utime + usage.ru_stime - self.cpu_at)
         memory = flags["memory_exceeded"] or (s.cgroup is not None and s.cgroup.oom_kills() > self.oom_at)
         # The cgroup's peak is its whole life's: a later test's own is the process's peak since its reset.

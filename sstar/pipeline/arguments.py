@@ -48,6 +48,8 @@ def _json_object(text: str) -> dict:
         return json.loads(text)
     except json.JSONDecodeError as exc:
         raise ProblemFormatError(f"<problem text>: invalid JSON ({exc.msg}, line {exc.lineno})") from None
+    except RecursionError:
+        raise ProblemFormatError("<problem text>: JSON nested too deeply to read") from None
 
 
 def as_config(config: Union[SStarConfig, dict, None], **overrides: Any) -> SStarConfig:

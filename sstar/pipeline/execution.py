@@ -129,5 +129,8 @@ def _outcome(result, problem: Problem, limits: Limits) -> Outcome:
     if problem.test_type is TestType.FUNCTIONAL:
         if result.result_json is None:
             return Outcome("no_result", "", result.cpu_s)
-        return Outcome("ok", json.dumps(json.loads(result.result_json), sort_keys=True), result.cpu_s)
+        try:
+            return Outcome("ok", json.dumps(json.loads(result.result_json), sort_keys=True), result.cpu_s)
+        except RecursionError:  # nested deeper than Python's parser goes: unreadable, as the grader rules
+            return Outcome(Status.WRONG_ANSWER, "", result.cpu_s)
     return Outcome("ok", _normalize_stdout(result.stdout), result.cpu_s)

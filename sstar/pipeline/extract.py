@@ -36,6 +36,8 @@ def _looks_like_program(text: str) -> bool:
         tree = ast.parse(text)
     except (SyntaxError, ValueError):
         return False
+    except (RecursionError, MemoryError):  # the parser's depth limits ("-" * 100000 + "1"): not a program
+        return False
     kinds = (ast.FunctionDef, ast.ClassDef, ast.Import, ast.ImportFrom, ast.For, ast.While, ast.Assign)
     return any(isinstance(node, kinds) for node in tree.body) or "print(" in text
 

@@ -44,6 +44,8 @@ def constraint_violation(problem: Problem, text: str) -> str:
         args = [json.loads(line) for line in text.split("\n") if line.strip()]
     except ValueError:
         return "not JSON"
+    except RecursionError:
+        return "nested deeper than a JSON reader allows"
     if names and len(args) != len(names):
         return f"{len(args)} arguments, the method takes {len(names)}"
     values = dict(zip(names, args))

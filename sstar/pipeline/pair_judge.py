@@ -41,7 +41,10 @@ RunInputs = Callable[[Sequence[str], Sequence[str]], Awaitable[list[list[Outcome
 Shrink = Callable[[str, str, str, Outcome, Outcome], Awaitable[tuple[str, Outcome, Outcome]]]
 
 CRASHES = (Status.RUNTIME_ERROR, Status.NO_RESULT, Status.WRONG_ANSWER)
-_ANSWER = re.compile(r"ANSWER\s*[:：]?\s*\**\s*\(?\s*(A|B|TIE)\b", re.I)
+# Linear: one class between the word and the letter (four optional items with \s* between them split a
+# run of spaces every way: n^4, 2 s for 200); \s is part of \W, so a bare line's \W*\s* is one \W*.
+_ANSWER = re.compile(r"ANSWER[\s:：*(]*(A|B|TIE)\b", re.I)
+_BARE = re.compile(r"\W*(?:(?:output|program)\s*)?([AB])\W*", re.I)
 
 
 def parse_verdict(answer: Optional[str]) -> Optional[PairDecision]:
@@ -52,7 +55,7 @@ def parse_verdict(answer: Optional[str]) -> Optional[PairDecision]:
     if found:
         return PairDecision(found[-1].upper()) if found[-1].upper() != "TIE" else PairDecision.TIE
     tail = answer.strip().splitlines()[-1:] or [""]
-    bare = re.fullmatch(r"\W*(?:output|program)?\s*([AB])\W*", tail[0], re.I)
+    bare = _BARE.fullmatch(tail[0])
     return PairDecision(bare.group(1).upper()) if bare else None
 
 
@@ -162,7 +165,7 @@ def normalize_output(problem: Problem, text: str) -> Optional[str]:
     if problem.test_type is TestType.FUNCTIONAL:
         try:
             return json.dumps(json.loads(text.strip()), sort_keys=True)
-        except ValueError:
+        except (ValueError, RecursionError):  # a model's answer nested too deeply to read is no answer
             return None
     return _normalize_stdout(text.encode())
 

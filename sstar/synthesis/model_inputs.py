@@ -25,12 +25,14 @@ def parse_model_inputs(answer: str, problem: Problem, arity: int, max_chars: int
 def _functional(body: str, arity: int) -> list[str]:
     try:
         value = json.loads(body)
+    except RecursionError:  # nested deeper than Python's parser goes: no program could take it either
+        return []
     except ValueError:
         # Also accept one JSON value per line, one line per argument.
         lines = [line for line in body.strip().split("\n") if line.strip()]
         try:
             value = [json.loads(line) for line in lines]
-        except ValueError:
+        except (ValueError, RecursionError):
             return []
         return [_as_text(value)] if len(value) == arity else []
     if isinstance(value, list) and len(value) == arity and (arity != 1 or not _is_arg_list(value, arity)):

@@ -3,8 +3,10 @@
 import asyncio
 import json
 
+import pytest
+
 from sstar.pipeline.execution import Outcome
-from sstar.pipeline.shrink import shrink_input, simpler
+from sstar.pipeline.shrink import MAX_CANDIDATES, shrink_input, simpler
 
 from .test_sstar import PROBLEM
 
@@ -72,3 +74,26 @@ def test_stdin_inputs_are_not_edited():
     stdin = PROBLEM.model_copy(update={"starter_code": "", "metadata": {}, "public_test_cases": (test,),
                                        "private_test_cases": (test,)})
     assert stdin.test_type is TestType.STDIN and simpler(stdin, "3\n1 2 3\n") == []
+
+
+def _tree(depth):
+    return [1000 + depth] if depth == 0 else [_tree(depth - 1) for _ in range(4)]
+
+
+def test_small_inputs_get_every_candidate_shortest_first():
+    text = json.dumps([[17, [3, 4]], "abc", 19])
+    every = simpler(PROBLEM, text, limit=10**9)
+    assert simpler(PROBLEM, text) == every and len(every) > 20
+    assert [len(c) for c in every] == sorted(len(c) for c in every)
+
+
+@pytest.mark.timeout(20)
+def test_a_large_nested_input_shrinks_in_bounded_time():
+    # Every candidate used to be built up front, each a full re-encoding, and again after each
+    # improvement: 6828 for a 15 kB input (6 s), a 60 kB one did not finish in 90 s.
+    text = json.dumps(_tree(7))  # 4^7 leaves, 190 kB (inputs are kept up to 200 kB)
+    candidates = simpler(PROBLEM, text)
+    assert 0 < len(candidates) <= MAX_CANDIDATES
+    assert candidates[0] == json.dumps(_tree(7)[:2])  # the halvings are still tried first
+    (small, out_a, out_b), calls = shrink(text, lambda t: 1, lambda t: len(json.dumps(t)) > 5, steps=24)
+    assert len(calls) <= 25 and len(small) < len(text) // 100 and out_a.output != out_b.output

@@ -104,11 +104,11 @@ def _draw_value(spec: ArgSpec, rnd: "Draw", resolve: _Resolver, depth: int, cap:
         lo = int(resolve(spec.extras.get("str_lo"), 1))
         hi = int(resolve(spec.extras.get("str_hi"), cap))
         words = spec.extras.get("words")
-        single = not spec.extras["sep"] if words else False  # one token a string: no maximum-size string
-        if words and not (single and getattr(rnd, "at_size", "") == "max") and rnd.integer(0, 1):
+        one_token = bool(words) and not spec.extras["sep"]  # a single token is no maximum-size string
+        if words and not (one_token and getattr(rnd, "at_size", "") == "max") and rnd.integer(0, 1):
             # half the strings: the tokens the samples and the statement use
-            stated = hi if spec.extras.get("str_stated") else resolve.chars
-            text = draw_words(rnd, words, spec.extras["sep"], max(0, lo), min(stated, max(0, resolve.chars)), cap)
+            limit = min(hi, resolve.chars) if spec.extras.get("str_stated") else resolve.chars
+            text = draw_words(rnd, words, spec.extras["sep"], max(0, lo), max(0, limit), cap)
             if text is not None:
                 resolve.chars -= len(text)
                 return text
@@ -227,7 +227,7 @@ def functional_inputs(problem: Problem, count: int, seed: int, max_chars: int, n
             spent[0] = True
             return None
         valid = [True]
-        text = to_text(draw_arguments(specs, draw, shapes=shapes, valid=valid))
+        text = to_text(draw_arguments(specs, draw, shapes=shapes, valid=valid, max_chars=max_chars))
         built[text] = built.get(text, True) and valid[0]
         return text
 

@@ -16,17 +16,24 @@ __all__ = ["Generated", "InputKind", "arity", "hypothesis_inputs", "synthesize"]
 def synthesize(problem: Problem, count: int, seed: int, max_chars: int = 200_000,
                budget_s: float = 5.0) -> tuple[list[Generated], list[str]]:
     """Edge cases, maximum-size and random inputs with no model call, deduplicated, none longer than
-    ``max_chars``; plus notes for the trace (no layout inferred, guarantees not read, budget spent)."""
+    ``max_chars``; plus notes for the trace (no layout inferred, guarantees not read, budget spent).
+    Drawing stops after ``budget_s`` seconds (the edge and maximum-size inputs are drawn first)."""
     notes: list[str] = []
+    deadline = time.monotonic() + budget_s
     if problem.test_type is TestType.FUNCTIONAL:
         from .functional import functional_inputs
 
-        made = functional_inputs(problem, count, seed, max_chars, notes)
+        try:
+            made = functional_inputs(problem, count, seed, max_chars, notes, deadline=deadline)
+        except Exception as exc:  # noqa: BLE001 - a statement we misread must never stop selection
+            log.warning("input synthesis failed on %s: %r", problem.question_id, exc)
+            notes.append(f"no input generated ({type(exc).__name__}: {exc})")
+            made = []
     else:
         from .stdin import mutate, stdin_inputs
 
         try:
-            made = stdin_inputs(problem, count, seed, max_chars, notes, deadline=time.monotonic() + budget_s)
+            made = stdin_inputs(problem, count, seed, max_chars, notes, deadline=deadline)
         except Exception as exc:  # noqa: BLE001 - a statement we misread must never stop selection
             log.warning("input synthesis failed on %s: %r", problem.question_id, exc)
             notes.append(f"no layout used ({type(exc).__name__}: {exc}): sample mutation")

@@ -13,7 +13,9 @@ refer to another quantity (``nums.length``, ``n``). Alphabets and the structural
 from __future__ import annotations
 
 import re
+from bisect import bisect_right
 from dataclasses import dataclass
+from functools import lru_cache
 from typing import Union
 
 Ref = tuple[str, str]
@@ -31,15 +33,22 @@ class Bound:
 
 
 _S = r"[ \t]*"  # no newlines: a bullet "*" on the next line is not a multiplication
+# Repetitions are bounded (no real constraint needs more) and no pattern starts with optional whitespace:
+# an unbounded ``(, name)*`` or a leading ``[ \t]*`` is rescanned from every start inside a long run
+# ("a, a, a, ...", "2 * 2 * ...", a[i][i]..., a long run of spaces), quadratic work on an odd statement.
 _ATOM = rf"\d+(?:\.\d+)?(?:{_S}\^{_S}\d+)?"
-_NUM = rf"-?{_S}{_ATOM}(?:{_S}\*{_S}{_ATOM})*(?:{_S}[+-]{_S}\d+(?:{_S}\^{_S}\d+)?)*"
-_IDENT = r"[A-Za-z_]\w*(?:\s*\[\s*\w+\s*\])*(?:\.length|\.size\(\))?(?:\s*\[\s*\w+\s*\])*(?:\.length)?"
+_NUM = rf"(?:-{_S})?{_ATOM}(?:{_S}\*{_S}{_ATOM}){{0,8}}(?:{_S}[+-]{_S}\d+(?:{_S}\^{_S}\d+)?){{0,8}}"
+_INDEX = r"(?:\s*\[\s*\w+\s*\]){0,6}"
+# indices after the name, or after its .length: one way to read a[i] (two made a failing list of n
+# indexed names 2^n ways to backtrack)
+_IDENT = rf"[A-Za-z_]\w*{_INDEX}(?:(?:\.length|\.size\(\)){_INDEX}(?:\.length)?)?"
 _NAME = rf"(?:\|{_S}{_IDENT}{_S}\||{_IDENT})"
+_NAMES = rf"(?:{_NAME})(?:{_S},{_S}{_NAME}){{0,30}}"
 _OPERAND = rf"(?:{_NUM}|{_NAME}(?:{_S}[+-]{_S}\d+)?)"
-_CHAIN = re.compile(rf"(?<![\w.|])({_OPERAND}){_S}(<=|<){_S}((?:{_NAME})(?:{_S},{_S}{_NAME})*){_S}(<=|<){_S}({_OPERAND})(?![\w^])")
-_UPPER = re.compile(rf"(?<![\w.|<=]{{2}})(?<![\w.|])((?:{_NAME})(?:{_S},{_S}{_NAME})*){_S}(<=|<){_S}({_NUM})(?![\w^.*])")
-_LOWER = re.compile(rf"(?<![\w.|^*])({_NUM}){_S}(<=|<){_S}((?:{_NAME})(?:{_S},{_S}{_NAME})*)(?![\w.\[|])(?!{_S}(?:<|\[|\||\.\w))")
-_LONG = re.compile(rf"(?<![\w.|])({_OPERAND})((?:{_S}(?:<=|<){_S}(?:{_NAME})(?:{_S},{_S}{_NAME})*){{2,}}){_S}(<=|<){_S}({_OPERAND})(?![\w^])")
+_CHAIN = re.compile(rf"(?<![\w.|])({_OPERAND}){_S}(<=|<){_S}({_NAMES}){_S}(<=|<){_S}({_OPERAND})(?![\w^])")
+_UPPER = re.compile(rf"(?<![\w.|<=]{{2}})(?<![\w.|])({_NAMES}){_S}(<=|<){_S}({_NUM})(?![\w^.*])")
+_LOWER = re.compile(rf"(?<![\w.|^*])({_NUM}){_S}(<=|<){_S}({_NAMES})(?![\w.\[|])(?!{_S}(?:<|\[|\||\.\w))")
+_LONG = re.compile(rf"(?<![\w.|])({_OPERAND})((?:{_S}(?:<=|<){_S}{_NAMES}){{2,8}}){_S}(<=|<){_S}({_OPERAND})(?![\w^])")
 _EQUAL = re.compile(rf"(?<![\w.])({_NAME}){_S}==?{_S}({_NAME}(?:{_S}[+-]{_S}\d+)?|\d+)(?![\w.(\[])")
 _WORDS = {"and", "or", "of", "the", "is", "if", "for", "all", "each", "where", "then", "at", "most", "least", "to",
           "in", "be", "it", "that", "with", "an", "i", "j", "mod", "pmod", "max", "min", "sum", "le", "ge"}
@@ -59,7 +68,7 @@ def normalize(text: str) -> str:
     t = t.replace("$", " ").replace("\\,", "").replace("\\ ", " ").replace("{,}", "").replace("\\{", "{").replace("\\}", "}")
     t = re.sub(r"\\?\|", "|", t)
     t = _join_thousands(t)
-    t = re.sub(rf"(?<![\w.|])({_NAME}){_S}>=?{_S}(-?{_S}{_ATOM})(?![\w^*.])",
+    t = re.sub(rf"(?<![\w.|])({_NAME}){_S}>=?{_S}((?:-{_S})?{_ATOM})(?![\w^*.])",
                lambda m: f"{m.group(2)} {'<=' if m.group(0).count('=') else '<'} {m.group(1)}", t)
     t = re.sub(r"(?<=\d)[ \t]*-[ \t]*1\b", "-1", t)  # within a line: "<= 3\n-1 <= x" is two constraints
     return t
@@ -67,7 +76,7 @@ def normalize(text: str) -> str:
 
 def _join_thousands(t: str) -> str:
     """``100 000`` and ``100,000`` after a comparison are one number (``998 244 353`` too)."""
-    return re.sub(r"((?:<=|<|>=|>|=)\s*-?\s*\d{1,3})((?:[ ,]\d{3}(?!\d))+)",
+    return re.sub(r"((?:<=|<|>=|>|=)\s*(?:-\s*)?\d{1,3})((?:[ ,]\d{3}(?!\d))+)",
                   lambda m: m.group(1) + m.group(2).replace(" ", "").replace(",", ""), t)
 
 
@@ -76,7 +85,7 @@ def lost_superscripts(text: str) -> bool:
     and bounds like ``105`` or ``2*109`` (real bounds of 102..1018 are rare)."""
     if "^" in text:
         return False
-    plain = re.findall(r"<=\s*-?\s*10(?:[2-9]|1[0-8])\b", text)
+    plain = re.findall(r"<=\s*(?:-\s*)?10(?:[2-9]|1[0-8])\b", text)
     scaled = re.findall(r"\d\s*\*\s*10(?:[2-9]|1[0-8])\b", text)
     modulus = re.findall(r"\b109\s*\+\s*7\b", text)
     usual = [m for m in plain if re.search(r"10(?:5|6|9|18)$", m)]  # 10^5, 10^6, 10^9, 10^18: the usual bounds
@@ -101,7 +110,7 @@ def evaluate(expr: str, lost: bool = False) -> int | float | None:
 
 
 def key_of(name: str) -> tuple[str, str]:
-    name = name.replace(" ", "")
+    name = re.sub(r"\s+", "", name)  # a tab inside |\ta_i| too
     if name.startswith("|") and name.endswith("|"):
         base, part = key_of(name[1:-1])
         return base, {"val": "len", "elem": "len2"}.get(part, part)
@@ -143,6 +152,12 @@ def _plain_name(name: str) -> bool:
 
 
 def parse_constraints(text: str) -> dict[tuple[str, str], Bound]:
+    """The bounds the text states, by (name, part); a fresh dict the caller may change."""
+    return dict(_parse(text))
+
+
+@lru_cache(maxsize=32)  # one statement is read for every input checked and every synthesis step
+def _parse(text: str) -> tuple[tuple[tuple[str, str], Bound], ...]:
     t = normalize(text)
     lost = lost_superscripts(t)
     out: dict[tuple[str, str], Bound] = {}
@@ -163,7 +178,7 @@ def parse_constraints(text: str) -> dict[tuple[str, str], Bound]:
             key = keys[0]
             out[key] = out[key].merged(bound) if key in out else bound
 
-    spans = []
+    spans: list[tuple[int, int]] = []
     for m in _LONG.finditer(t):  # 1 <= a_i < b_i <= n: every middle name between the two ends
         lo, middle, op2, hi = m.groups()
         parts = re.split(rf"{_S}(<=?){_S}", middle.strip())[1:]  # [op, names, op, names, ...]
@@ -173,18 +188,19 @@ def parse_constraints(text: str) -> dict[tuple[str, str], Bound]:
             upper = _limit(right, ops[k] == "<", True, lost) if right else _limit(hi, op2 == "<", True, lost)
             add(names, Bound(_limit(lo, False, False, lost), upper))
         spans.append(m.span())
+    in_long = _Spans(spans)
     for m in _CHAIN.finditer(t):
-        if any(a <= m.start() < b for a, b in spans):
+        if m.start() in in_long:
             continue
         lo, op1, names, op2, hi = m.groups()
         add(names, Bound(_limit(lo, op1 == "<", False, lost), _limit(hi, op2 == "<", True, lost)))
         spans.append(m.span())
-    covered = lambda m: any(a <= m.start() < b for a, b in spans)  # noqa: E731
+    covered = _Spans(spans)
     for m in _UPPER.finditer(t):
-        if not covered(m):
+        if m.start() not in covered:
             add(m.group(1), Bound(None, _limit(m.group(3), m.group(2) == "<", True, lost)))
     for m in _LOWER.finditer(t):
-        if not covered(m):
+        if m.start() not in covered:
             add(m.group(3), Bound(_limit(m.group(1), m.group(2) == "<", False, lost), None))
     for m in _EQUAL.finditer(t):  # nums.length == n: the two name one quantity
         if re.fullmatch(r"\d+", m.group(2)):  # edges[i].length == 2
@@ -196,7 +212,26 @@ def parse_constraints(text: str) -> dict[tuple[str, str], Bound]:
             out.setdefault(left, Bound(right, right))
             if right[1] in ("val", "len"):
                 out.setdefault(right, Bound(left, left))
-    return out
+    return tuple(out.items())
+
+
+class _Spans:
+    """Positions inside any of some (start, end) spans, looked up by bisection (a statement may hold
+    thousands of constraints: a scan of every span per match is quadratic)."""
+
+    def __init__(self, spans: list[tuple[int, int]]) -> None:
+        self.starts: list[int] = []
+        self.ends: list[int] = []
+        for start, end in sorted(spans):  # merged, so the span starting last at or before a position decides
+            if self.starts and start <= self.ends[-1]:
+                self.ends[-1] = max(self.ends[-1], end)
+            else:
+                self.starts.append(start)
+                self.ends.append(end)
+
+    def __contains__(self, pos: int) -> bool:
+        i = bisect_right(self.starts, pos) - 1
+        return i >= 0 and pos < self.ends[i]
 
 
 def split_ref(ref: Ref) -> tuple[str, str, int]:

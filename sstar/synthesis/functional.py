@@ -11,6 +11,7 @@ from __future__ import annotations
 import json
 import random
 import re
+import time
 from typing import Any
 
 from ..problem import Problem
@@ -27,10 +28,12 @@ from .vocabulary import draw_words
 class _Resolver:
     """Turns bounds that name another argument (``k <= nums.length``) into numbers."""
 
-    def __init__(self, drawn: dict[str, Any], left: int = 10**9, aliases: dict[str, str] | None = None) -> None:
+    def __init__(self, drawn: dict[str, Any], left: int = 10**9, aliases: dict[str, str] | None = None,
+                 chars: int = 10**9) -> None:
         self.drawn = drawn
         self.aliases = aliases or {}  # a name that is no argument -> the argument whose length it is
         self.left = left  # list elements still allowed: a 10^5 x 10^5 grid must not be built
+        self.chars = chars  # string characters still allowed: nor 10^5 strings of 10^5 characters
         self.sizes: set[str] = set()
 
     def __call__(self, limit: Any, default: int) -> Any:
@@ -57,11 +60,14 @@ def _order(specs: list[ArgSpec]) -> list[ArgSpec]:
 
 
 def draw_arguments(specs: list[ArgSpec], rnd: "Draw", size_cap: int = SMALL, shapes: Shapes | None = None,
-                   valid: list[bool] | None = None) -> list[Any]:
+                   valid: list[bool] | None = None, max_chars: int = 200_000) -> list[Any]:
     """One input; ``shapes`` gives arguments their structures, and ``valid`` (a one-item list) is set
-    False where one could not be built."""
+    False where one could not be built. Strings hold at most ``max_chars // 2`` characters in all (the
+    rest of ``max_chars`` is for quotes, separators and the other values), beyond what their stated
+    minimum lengths need."""
     drawn: dict[str, Any] = {}
-    resolve = _Resolver(drawn, left=4 * size_cap, aliases={s.extras["alias"]: s.name for s in specs if "alias" in s.extras})
+    resolve = _Resolver(drawn, left=4 * size_cap, aliases={s.extras["alias"]: s.name for s in specs if "alias" in s.extras},
+                        chars=max_chars // 2)
     # integers other arguments' lengths refer to (edges.length == n - 1) are sizes: capped like lengths
     resolve.sizes = {split_ref(ref)[0] for s in specs
                      for ref in (s.len_lo, s.len_hi, s.extras.get("str_lo"), s.extras.get("str_hi"))
@@ -98,14 +104,18 @@ def _draw_value(spec: ArgSpec, rnd: "Draw", resolve: _Resolver, depth: int, cap:
         lo = int(resolve(spec.extras.get("str_lo"), 1))
         hi = int(resolve(spec.extras.get("str_hi"), cap))
         words = spec.extras.get("words")
-        if words and rnd.integer(0, 1):  # half the strings: the tokens the samples and the statement use
-            text = draw_words(rnd, words, spec.extras["sep"], max(0, lo),
-                              hi if spec.extras.get("str_stated") else None, cap)
+        one_token = bool(words) and not spec.extras["sep"]  # a single token is no maximum-size string
+        if words and not (one_token and getattr(rnd, "at_size", "") == "max") and rnd.integer(0, 1):
+            # half the strings: the tokens the samples and the statement use
+            limit = min(hi, resolve.chars) if spec.extras.get("str_stated") else resolve.chars
+            text = draw_words(rnd, words, spec.extras["sep"], max(0, lo), max(0, limit), cap)
             if text is not None:
+                resolve.chars -= len(text)
                 return text
-        n = rnd.size(max(0, lo), max(lo, min(hi, cap)))
+        n = rnd.size(max(0, lo), max(lo, min(hi, cap, resolve.chars)))
+        resolve.chars -= n  # charged like list elements: past the budget, strings take their shortest length
         alphabet = spec.alphabet[:2] if rnd.scale == "tiny" else spec.alphabet  # repeats, equal neighbours
-        return "".join(rnd.choice(alphabet) for _ in range(n))
+        return rnd.string(alphabet, n)
     lo, hi = resolve(spec.lo, -10), resolve(spec.hi, 10)
     if spec.kind == "float":
         return round(rnd.floating(float(lo), float(hi)), 3)
@@ -115,7 +125,8 @@ def _draw_value(spec: ArgSpec, rnd: "Draw", resolve: _Resolver, depth: int, cap:
     return rnd.value(lo, max(lo, hi))
 
 
-def edge_cases(specs: list[ArgSpec], seed: int, shapes: Shapes | None = None) -> list[tuple[list[Any], bool]]:
+def edge_cases(specs: list[ArgSpec], seed: int, shapes: Shapes | None = None,
+               max_chars: int = 200_000) -> list[tuple[list[Any], bool]]:
     """Smallest and largest sizes, boundary values, duplicates, sorted and reversed orders; each with
     whether its structures were built. Arguments with a structure are not reordered or repeated."""
     rng = random.Random(seed)
@@ -123,7 +134,7 @@ def edge_cases(specs: list[ArgSpec], seed: int, shapes: Shapes | None = None) ->
 
     def add(rnd: Draw, cap: int) -> list[Any]:
         valid = [True]
-        args = draw_arguments(specs, rnd, size_cap=cap, shapes=shapes, valid=valid)
+        args = draw_arguments(specs, rnd, size_cap=cap, shapes=shapes, valid=valid, max_chars=max_chars)
         out.append((args, valid[0]))
         return args
 
@@ -132,7 +143,7 @@ def edge_cases(specs: list[ArgSpec], seed: int, shapes: Shapes | None = None) ->
     for value in ("lo", "hi"):
         add(_Fixed(specs, rng, value=value), SMALL)
     valid = [True]
-    base = draw_arguments(specs, Draw(rng=rng), size_cap=SMALL, shapes=shapes, valid=valid)
+    base = draw_arguments(specs, Draw(rng=rng), size_cap=SMALL, shapes=shapes, valid=valid, max_chars=max_chars)
     base_ok = valid[0]
     shaped = _shaped(shapes)
     for transform in (sorted, lambda v: sorted(v, reverse=True), lambda v: [v[0]] * len(v) if v else v):
@@ -174,11 +185,12 @@ def to_text(args: list[Any]) -> str:
     return "\n".join(json.dumps(a) for a in args)
 
 
-def functional_inputs(problem: Problem, count: int, seed: int, max_chars: int, notes: list[str]) -> list[Generated]:
+def functional_inputs(problem: Problem, count: int, seed: int, max_chars: int, notes: list[str],
+                      deadline: float = float("inf")) -> list[Generated]:
     """Edge cases, a largest-size input within the stated bounds and ``max_chars``, and random ones, with
     their structures (permutations, distinct or sorted values, trees, ListNode/TreeNode); checked where
     every argument is bounded by the statement, every structure sentence was attached to an argument and
-    built, and no guarantee went unread."""
+    built, and no guarantee went unread. Past ``deadline`` (``time.monotonic()``) no more are drawn."""
     specs = build_specs(problem)
     if not specs:
         notes.append("no argument types inferred: no generated inputs")
@@ -197,25 +209,31 @@ def functional_inputs(problem: Problem, count: int, seed: int, max_chars: int, n
         checked = False  # n * m <= 10^5: a product of sizes we do not enforce
         notes.append("a product of sizes is bounded, not enforced: generated inputs not marked valid")
     out = [Generated(to_text(a), InputKind.MAX_SIZE if i == 1 else InputKind.EDGE, checked and ok)
-           for i, (a, ok) in enumerate(edge_cases(specs, seed, shapes))]
+           for i, (a, ok) in enumerate(edge_cases(specs, seed, shapes, max_chars))]
     rng = random.Random(seed)
     cap = max(SMALL, max_chars // 12)
     for _ in range(4):
         valid = [True]
-        largest = to_text(draw_arguments(specs, _Fixed(specs, rng, size="max"), cap, shapes, valid))
-        if len(largest) <= max_chars or cap <= SMALL:
+        largest = to_text(draw_arguments(specs, _Fixed(specs, rng, size="max"), cap, shapes, valid, max_chars))
+        if len(largest) <= max_chars or cap <= SMALL or time.monotonic() > deadline:
             break
         cap //= 4
     out.append(Generated(largest, InputKind.MAX_SIZE, checked and valid[0]))
     built: dict[str, bool] = {}
+    spent = [False]
 
-    def one(draw: Draw) -> str:
+    def one(draw: Draw) -> str | None:
+        if time.monotonic() > deadline:
+            spent[0] = True
+            return None
         valid = [True]
-        text = to_text(draw_arguments(specs, draw, shapes=shapes, valid=valid))
+        text = to_text(draw_arguments(specs, draw, shapes=shapes, valid=valid, max_chars=max_chars))
         built[text] = built.get(text, True) and valid[0]
         return text
 
     out += [Generated(t, InputKind.RANDOM, checked and built[t]) for t in draw_many(one, count, seed)]
+    if spent[0]:
+        notes.append("synthesis time budget spent")
     return out
 
 

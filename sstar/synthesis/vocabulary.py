@@ -58,7 +58,12 @@ def draw_words(rnd: Any, words: Sequence[str], sep: str, lo: int, hi: int | None
     pool = words[:2] if getattr(rnd, "scale", "") == "tiny" else words  # repeats, equal neighbours
     n = rnd.integer(1, max(1, count)) if sep else 1
     picked = [rnd.choice(pool) for _ in range(n)]
-    while picked and hi is not None and len(sep.join(picked)) > hi:
-        picked.pop()
+    if hi is not None:  # the longest prefix within hi, summed as it grows (a join per dropped token is quadratic)
+        length = -len(sep)
+        for k, word in enumerate(picked):
+            length += len(sep) + len(word)
+            if length > hi:
+                picked = picked[:k]
+                break
     text = sep.join(picked)
     return text if picked and lo <= len(text) and (hi is None or len(text) <= hi) else None

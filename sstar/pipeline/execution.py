@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import enum
+import hashlib
 import json
 import time
 from dataclasses import dataclass
@@ -49,9 +50,22 @@ class Outcome:
         return f"{self.status.value}:{self.output}" if self.ok else self.status.value
 
 
+OUTPUT_KEPT = 64 * 1024
+"""Characters of an output kept as they are. A longer one keeps its head and its length and digest, which
+compare as the whole would (equal outputs give equal texts; any difference, a different digest): the
+candidates × inputs matrix, the trace and the judge's prompts never hold up to 32 MB an output."""
+
+
+def compact_output(text: str) -> str:
+    if len(text) <= OUTPUT_KEPT:
+        return text
+    digest = hashlib.sha256(text.encode("utf-8", "surrogatepass")).hexdigest()
+    return f"{text[:OUTPUT_KEPT]}\n... ({len(text)} characters in all, sha256 {digest})"
+
+
 def _normalize_stdout(raw: bytes) -> str:
     text = raw.decode("utf-8", "replace").replace("\r\n", "\n")
-    return "\n".join(" ".join(line.split()) for line in text.strip().split("\n"))
+    return compact_output("\n".join(" ".join(line.split()) for line in text.strip().split("\n")))
 
 
 def request(code: str, problem: Problem, text: str, limits: Limits) -> ExecRequest:
@@ -130,7 +144,8 @@ def _outcome(result, problem: Problem, limits: Limits) -> Outcome:
         if result.result_json is None:
             return Outcome("no_result", "", result.cpu_s)
         try:
-            return Outcome("ok", json.dumps(json.loads(result.result_json), sort_keys=True), result.cpu_s)
+            return Outcome("ok", compact_output(json.dumps(json.loads(result.result_json), sort_keys=True)),
+                           result.cpu_s)
         except RecursionError:  # nested deeper than Python's parser goes: unreadable, as the grader rules
             return Outcome(Status.WRONG_ANSWER, "", result.cpu_s)
     return Outcome("ok", _normalize_stdout(result.stdout), result.cpu_s)

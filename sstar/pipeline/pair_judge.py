@@ -160,11 +160,11 @@ def agreement_rule(inputs: Sequence[str], out_a: Sequence[Outcome], out_b: Seque
 def normalize_output(problem: Problem, text: str) -> Optional[str]:
     import json
 
-    from .execution import _normalize_stdout
+    from .execution import _normalize_stdout, compact_output
 
     if problem.test_type is TestType.FUNCTIONAL:
-        try:
-            return json.dumps(json.loads(text.strip()), sort_keys=True)
+        try:  # (compacted as the runs' outputs are, to compare with them)
+            return compact_output(json.dumps(json.loads(text.strip()), sort_keys=True))
         except (ValueError, RecursionError):  # a model's answer nested too deeply to read is no answer
             return None
     return _normalize_stdout(text.encode())

@@ -58,3 +58,17 @@ def test_a_deep_but_readable_input_still_shrinks():
 def test_a_problem_sent_as_json_nested_too_deeply_is_a_format_error():
     with pytest.raises(ProblemFormatError, match="nested too deeply"):
         as_problem('{"question_content": ' + DEEP_TEXT + "}")
+
+
+LOUD = ("class Solution:\n    def largest(self, nums):\n        if nums in ([1, 5, 3], [2, 9]):\n"
+        "            return max(nums)\n        return ['x' * 1000] * 3000 + [nums[-1]]\n")
+
+
+def test_a_huge_output_is_kept_as_its_head_and_digest_and_compares_as_the_whole(sandbox):
+    """Candidates × inputs outcomes never hold megabytes each; outputs equal in all but their end still differ."""
+    out = run_matrix([LOUD, LOUD], PROBLEM, ["[4, 1, 2]", "[4, 1, 3]"], sandbox, Limits(time_s=2))
+    a, b = out[0]
+    assert max(len(o.output) for row in out for o in row) < 70_000
+    assert a.signature != b.signature and out[1][0].signature == a.signature
+    whole = json.dumps(["x" * 1000] * 3000 + [2], sort_keys=True)
+    assert normalize_output(PROBLEM, whole) == a.output  # a model's predicted output compares the same way

@@ -204,42 +204,25 @@ def test_per_test_kernel_state_in_docker_and_nothing_left_on_the_host(dsandbox):
     assert _our_container_processes(dsandbox) == []
 
 
-DOCKER_HOST_SCRIPT = """
-from sstar.sandbox.docker_backend import DockerSandbox
-from sstar.sandbox.protocol import ExecRequest, Limits
-sb = DockerSandbox(workers=1)
-sb.start()
-print(sb._idle.queue[0].container.id, flush=True)
-code = "import time\\ntime.sleep(0.4)\\nprint(1)\\n"
-sb.run_program([ExecRequest(code=code, stdin=str(i), limits=Limits(time_s=2, wall_time_s=3)) for i in range(40)])
-"""
-
-
 def test_a_container_stops_its_batch_when_the_harness_is_killed():
-    """kill -9 of the harness mid-batch (16 s of tests left): the container's worker sees its attached stdin close
-    and stops at once (the next run removes the container, by its labels)."""
-    import subprocess
-    import sys
+    """kill -9 of the harness mid-batch: the container's worker sees its attached stdin close and stops at once
+    (the next run removes the container, by its labels)."""
+    from .killed_harness import kill_mid_batch
 
     _engine_or_skip()
-    host = subprocess.Popen([sys.executable, "-c", DOCKER_HOST_SCRIPT], stdout=subprocess.PIPE, text=True,
-                            env={**os.environ, "PYTHONPATH": os.pathsep.join(sys.path)})
     client = docker.from_env()
-    container = None
+    seen: list = []
+
+    def running(container_id: str) -> bool:
+        if not seen:
+            seen.append(container_id)
+        container = client.containers.get(container_id)
+        return container.status == "running"
+
     try:
-        container = client.containers.get(host.stdout.readline().strip())
-        time.sleep(1.5)  # the batch is under way
-        container.reload()
-        assert container.status == "running"
-        host.kill()
-        host.wait()
-        deadline = time.monotonic() + 8.0
-        while container.status == "running" and time.monotonic() < deadline:
-            time.sleep(0.1)
-            container.reload()
-        assert container.status != "running", "the container kept running the batch of a killed harness"
+        assert kill_mid_batch("__import__('sstar.sandbox.docker_backend').sandbox.docker_backend.DockerSandbox("
+                              "workers=1)", "sb._idle.queue[0].container.id", running, within_s=8.0), \
+            "the container kept running the batch of a killed harness"
     finally:
-        host.kill()
-        host.wait()
-        if container is not None:
-            container.remove(force=True)
+        for container_id in seen:
+            client.containers.get(container_id).remove(force=True)

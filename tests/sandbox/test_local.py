@@ -192,45 +192,19 @@ def test_workers_exit_when_the_harness_is_killed(tmp_path):
     assert workers() == []
 
 
-HOST_SCRIPT = """
-import sys
-from sstar.sandbox.local import LocalSandbox
-from sstar.sandbox.protocol import ExecRequest, Limits
-sb = LocalSandbox(workers=1)
-sb.start()
-print(sb._idle.queue[0].proc.pid, flush=True)
-code = "import time\\ntime.sleep(0.4)\\nprint(1)\\n"
-sb.run_program([ExecRequest(code=code, stdin=str(i), limits=Limits(time_s=2, wall_time_s=3)) for i in range(40)])
-print("finished", flush=True)
-"""
-
-
-def _gone(pid: int) -> bool:
+def _running(pid: str) -> bool:
     try:
         with open(f"/proc/{pid}/stat") as fh:
-            return fh.read().rsplit(")", 1)[1].split()[0] in ("Z", "X")
+            return fh.read().rsplit(")", 1)[1].split()[0] not in ("Z", "X")
     except FileNotFoundError:
-        return True
+        return False
 
 
-def test_a_worker_stops_its_batch_when_the_harness_is_killed(tmp_path):
-    """kill -9 of the process running a batch (16 s of tests left) ends its worker and the test running at once:
-    nothing keeps running programs for a harness that is gone."""
-    import subprocess
-    import sys
+def test_a_worker_stops_its_batch_when_the_harness_is_killed():
+    """kill -9 of the process running a batch ends its worker and the test running at once: nothing keeps running
+    programs for a harness that is gone."""
+    from .killed_harness import kill_mid_batch
 
-    host = subprocess.Popen([sys.executable, "-c", HOST_SCRIPT], stdout=subprocess.PIPE, text=True,
-                            cwd=tmp_path, env={**os.environ, "PYTHONPATH": os.pathsep.join(sys.path)})
-    try:
-        worker = int(host.stdout.readline())
-        time.sleep(1.0)  # the batch is under way
-        assert not _gone(worker)
-        host.kill()
-        host.wait()
-        deadline = time.monotonic() + 5.0
-        while not _gone(worker) and time.monotonic() < deadline:
-            time.sleep(0.05)
-        assert _gone(worker), "the worker kept running the batch of a killed harness"
-    finally:
-        host.kill()
-        host.wait()
+    assert kill_mid_batch("__import__('sstar.sandbox.local').sandbox.local.LocalSandbox(workers=1)",
+                          "sb._idle.queue[0].proc.pid", _running, within_s=5.0), \
+        "the worker kept running the batch of a killed harness"

@@ -364,10 +364,9 @@ class _Watch:
                 break
             time.sleep(0.001)
         killed = any(flags.values())
-        if self.pending is not None and not killed:
-            self._end_result(self.pending, bytes(self.out), bytes(self.err))
-            return self.results, ""
-        if self._lines():  # it did end its test before it was stopped
+        # A test with a marker-less end (``pending``) and no broken limit ended as that line says; otherwise the lines
+        # read since may hold its end.
+        if (self.pending is None or killed) and self._lines():  # it did end its test before it was stopped
             return self.results, ""
         if self.pending is not None and not killed:
             self._end_result(self.pending, bytes(self.out), bytes(self.err))
